@@ -1,0 +1,99 @@
+package io.switchboard.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.HazelcastInstance;
+import io.switchboard.cluster.bus.Codecs;
+import io.switchboard.cluster.directory.SessionDirectory;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This process's membership of the Switchboard cluster: a clustered Vert.x (event bus) on a
+ * Hazelcast member that also holds the session directory. Every role, including the single-JVM
+ * "all" mode, runs on one of these, so the same code paths run in every deployment.
+ */
+public final class ClusterNode {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+    public static final String NODE_ID_ATTRIBUTE = "switchboard.node-id";
+
+    private final Vertx vertx;
+    private final HazelcastInstance hazelcast;
+    private final String nodeId;
+    private final SessionDirectory directory;
+
+    private ClusterNode(Vertx vertx, HazelcastInstance hazelcast, String nodeId) {
+        this.vertx = vertx;
+        this.hazelcast = hazelcast;
+        this.nodeId = nodeId;
+        this.directory = new SessionDirectory(hazelcast);
+    }
+
+    public static Future<ClusterNode> start(ClusterSettings settings, VertxOptions vertxOptions) {
+        Config config = hazelcastConfig(settings);
+        HazelcastClusterManager clusterManager = new HazelcastClusterManager(config);
+        vertxOptions.getEventBusOptions().setHost(settings.interfaceHost()).setPort(0);
+        long started = System.nanoTime();
+        return Vertx.builder().with(vertxOptions).withClusterManager(clusterManager).buildClustered()
+                .map(vertx -> {
+                    Codecs.registerAll(vertx.eventBus());
+                    HazelcastInstance hz = clusterManager.getHazelcastInstance();
+                    LOG.info("Joined cluster '{}' as node {} ({} member(s), {} ms)", settings.clusterName(),
+                            settings.nodeId(), hz.getCluster().getMembers().size(),
+                            (System.nanoTime() - started) / 1_000_000);
+                    return new ClusterNode(vertx, hz, settings.nodeId());
+                });
+    }
+
+    static Config hazelcastConfig(ClusterSettings settings) {
+        Config config = ConfigUtil.loadConfig(); // Vert.x's required maps and multimaps
+        config.setClusterName(settings.clusterName());
+        config.setInstanceName("switchboard-" + settings.nodeId());
+        // Local clusters form in seconds instead of ~10 s; nothing else needs the wait.
+        config.setProperty("hazelcast.wait.seconds.before.join", "0");
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        // We stop Hazelcast ourselves, after the connectors have drained.
+        config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        config.setProperty("hazelcast.socket.bind.any", "false");
+        config.getMemberAttributeConfig().setAttribute(NODE_ID_ATTRIBUTE, settings.nodeId());
+
+        NetworkConfig network = config.getNetworkConfig();
+        network.setPort(settings.port()).setPortAutoIncrement(true).setPortCount(100);
+        network.getInterfaces().setEnabled(true).addInterface(settings.interfaceHost());
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setMembers(settings.members());
+
+        SessionDirectory.configure(config);
+        return config;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public HazelcastInstance hazelcast() {
+        return hazelcast;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public SessionDirectory directory() {
+        return directory;
+    }
+
+    /** Leaves the cluster: closes Vert.x, which shuts the Hazelcast member down. */
+    public Future<Void> close() {
+        return vertx.close();
+    }
+}

@@ -1,0 +1,174 @@
+package io.switchboard.cluster.directory;
+
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Entry processors run on the partition owner, so concurrent binds, unbinds and presence changes
+ * of one user's resources never lose each other's updates.
+ */
+final class DirectoryProcessors {
+    private DirectoryProcessors() {
+    }
+
+    /** Adds or replaces the entry for a resource; returns the replaced entry (a conflict) or null. */
+    static final class Bind implements EntryProcessor<String, UserSessions, SessionEntry>, IdentifiedDataSerializable {
+        private SessionEntry entry;
+
+        public Bind() {
+        }
+
+        Bind(SessionEntry entry) {
+            this.entry = entry;
+        }
+
+        @Override
+        public SessionEntry process(Map.Entry<String, UserSessions> mapEntry) {
+            UserSessions current = mapEntry.getValue() == null ? new UserSessions() : mapEntry.getValue();
+            SessionEntry previous = current.resource(entry.resource()).orElse(null);
+            mapEntry.setValue(current.replacing(entry));
+            return previous;
+        }
+
+        @Override
+        public int getFactoryId() {
+            return DirectorySerialization.FACTORY_ID;
+        }
+
+        @Override
+        public int getClassId() {
+            return DirectorySerialization.BIND;
+        }
+
+        @Override
+        public void writeData(ObjectDataOutput out) throws IOException {
+            entry.writeData(out);
+        }
+
+        @Override
+        public void readData(ObjectDataInput in) throws IOException {
+            entry = new SessionEntry();
+            entry.readData(in);
+        }
+    }
+
+    /**
+     * Removes a resource only if it still belongs to the given connection: the late unbind of a
+     * replaced session must not remove its replacement.
+     */
+    static final class Unbind implements EntryProcessor<String, UserSessions, SessionEntry>, IdentifiedDataSerializable {
+        private String resource;
+        private String connectionId;
+
+        public Unbind() {
+        }
+
+        Unbind(String resource, String connectionId) {
+            this.resource = resource;
+            this.connectionId = connectionId;
+        }
+
+        @Override
+        public SessionEntry process(Map.Entry<String, UserSessions> mapEntry) {
+            UserSessions current = mapEntry.getValue();
+            if (current == null) {
+                return null;
+            }
+            SessionEntry existing = current.resource(resource).orElse(null);
+            if (existing == null || !existing.connectionId().equals(connectionId)) {
+                return null;
+            }
+            UserSessions next = current.without(existing);
+            mapEntry.setValue(next.entries().isEmpty() ? null : next);
+            return existing;
+        }
+
+        @Override
+        public int getFactoryId() {
+            return DirectorySerialization.FACTORY_ID;
+        }
+
+        @Override
+        public int getClassId() {
+            return DirectorySerialization.UNBIND;
+        }
+
+        @Override
+        public void writeData(ObjectDataOutput out) throws IOException {
+            out.writeString(resource);
+            out.writeString(connectionId);
+        }
+
+        @Override
+        public void readData(ObjectDataInput in) throws IOException {
+            resource = in.readString();
+            connectionId = in.readString();
+        }
+    }
+
+    /** Records availability and priority of a resource; returns the entry as it was before, or null. */
+    static final class UpdatePresence implements EntryProcessor<String, UserSessions, SessionEntry>,
+            IdentifiedDataSerializable {
+        private String resource;
+        private String connectionId;
+        private boolean available;
+        private int priority;
+
+        public UpdatePresence() {
+        }
+
+        UpdatePresence(String resource, String connectionId, boolean available, int priority) {
+            this.resource = resource;
+            this.connectionId = connectionId;
+            this.available = available;
+            this.priority = priority;
+        }
+
+        @Override
+        public SessionEntry process(Map.Entry<String, UserSessions> mapEntry) {
+            UserSessions current = mapEntry.getValue();
+            if (current == null) {
+                return null;
+            }
+            SessionEntry existing = current.resource(resource).orElse(null);
+            if (existing == null || !existing.connectionId().equals(connectionId)) {
+                return null;
+            }
+            if (existing.available() != available || existing.priority() != priority) {
+                mapEntry.setValue(current.replacing(existing.withPresence(available, priority)));
+            }
+            return existing;
+        }
+
+        @Override
+        public int getFactoryId() {
+            return DirectorySerialization.FACTORY_ID;
+        }
+
+        @Override
+        public int getClassId() {
+            return DirectorySerialization.UPDATE_PRESENCE;
+        }
+
+        @Override
+        public void writeData(ObjectDataOutput out) throws IOException {
+            out.writeString(resource);
+            out.writeString(connectionId);
+            out.writeBoolean(available);
+            out.writeInt(priority);
+        }
+
+        @Override
+        public void readData(ObjectDataInput in) throws IOException {
+            resource = in.readString();
+            connectionId = in.readString();
+            available = in.readBoolean();
+            priority = in.readInt();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.switchboard.cluster.directory;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.NearCacheConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The cluster-wide session directory (see docs/architecture.md): a Hazelcast IMap keyed by bare
+ * JID whose value lists the user's bound resources. Writes go through entry processors; reads go
+ * through a near cache because every routed stanza reads it.
+ *
+ * <p>Returned stages complete on Hazelcast threads: callers on an event loop must hop back onto
+ * their context (Vert.x {@code Future.fromCompletionStage(stage, context)}).
+ */
+public final class SessionDirectory {
+    public static final String MAP_NAME = "switchboard.sessions";
+
+    private final IMap<String, UserSessions> map;
+
+    public SessionDirectory(HazelcastInstance hazelcast) {
+        this.map = hazelcast.getMap(MAP_NAME);
+    }
+
+    /** Adds the map's configuration (near cache, backups) to a Hazelcast config before start. */
+    public static void configure(Config config) {
+        DirectorySerialization.register(config.getSerializationConfig());
+        NearCacheConfig nearCache = new NearCacheConfig(MAP_NAME)
+                .setInMemoryFormat(InMemoryFormat.OBJECT)
+                .setInvalidateOnChange(true)
+                .setCacheLocalEntries(true);
+        config.addMapConfig(new MapConfig(MAP_NAME)
+                .setBackupCount(1)
+                .setReadBackupData(true)
+                .setNearCacheConfig(nearCache));
+    }
+
+    /** Binds a resource; completes with the entry it replaced (same full JID: a conflict) or null. */
+    public CompletionStage<SessionEntry> bind(String bareJid, SessionEntry entry) {
+        return map.submitToKey(bareJid, new DirectoryProcessors.Bind(entry));
+    }
+
+    /** Unbinds a resource if it still belongs to that connection; completes with the removed entry or null. */
+    public CompletionStage<SessionEntry> unbind(String bareJid, String resource, String connectionId) {
+        return map.submitToKey(bareJid, new DirectoryProcessors.Unbind(resource, connectionId));
+    }
+
+    /** Records a resource's availability and priority; completes with the previous entry or null. */
+    public CompletionStage<SessionEntry> updatePresence(String bareJid, String resource, String connectionId,
+                                                        boolean available, int priority) {
+        return map.submitToKey(bareJid, new DirectoryProcessors.UpdatePresence(resource, connectionId, available,
+                priority));
+    }
+
+    /** The user's bound resources (possibly empty). */
+    public CompletionStage<List<SessionEntry>> sessions(String bareJid) {
+        return map.getAsync(bareJid).thenApply(v -> v == null ? List.of() : v.entries());
+    }
+
+    public int size() {
+        return map.size();
+    }
+
+    public double nearCacheHitRatio() {
+        var stats = map.getLocalMapStats().getNearCacheStats();
+        return stats == null ? Double.NaN : stats.getRatio();
+    }
+}

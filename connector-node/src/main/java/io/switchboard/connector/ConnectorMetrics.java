@@ -1,0 +1,98 @@
+package io.switchboard.connector;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.switchboard.cluster.bus.StanzaKind;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The connector's meters; hot-path counters are resolved once, not looked up per stanza. */
+public final class ConnectorMetrics {
+    private final MeterRegistry registry;
+    private final Map<StanzaKind, Counter> stanzasIn = new EnumMap<>(StanzaKind.class);
+    private final Map<StanzaKind, Counter> stanzasOut = new EnumMap<>(StanzaKind.class);
+    private final Map<String, AtomicInteger> openByTransport = new ConcurrentHashMap<>();
+    private final Timer routingLatency;
+
+    public ConnectorMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (StanzaKind kind : StanzaKind.values()) {
+            stanzasIn.put(kind, Counter.builder("xmpp.stanzas.in").description("Stanzas received from clients")
+                    .tag("kind", kind.elementName()).register(registry));
+            stanzasOut.put(kind, Counter.builder("xmpp.stanzas.out").description("Stanzas written to clients")
+                    .tag("kind", kind.elementName()).register(registry));
+        }
+        for (String transport : new String[] {"tcp", "tls"}) {
+            openGauge(transport);
+        }
+        routingLatency = Timer.builder("xmpp.routing.latency")
+                .description("From a stanza entering the cluster at a connector to its delivery by a connector")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1).dividedBy(10))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+    }
+
+    private AtomicInteger openGauge(String transport) {
+        return openByTransport.computeIfAbsent(transport, t -> {
+            AtomicInteger value = new AtomicInteger();
+            Gauge.builder("xmpp.connections.open", value, AtomicInteger::get)
+                    .description("Open client connections").tag("transport", t).register(registry);
+            return value;
+        });
+    }
+
+    public void connectionOpened(String transport) {
+        openGauge(transport).incrementAndGet();
+        registry.counter("xmpp.connections.accepted", "transport", transport).increment();
+    }
+
+    public void connectionClosed(String transport) {
+        openGauge(transport).decrementAndGet();
+    }
+
+    public void connectionRejected(String reason) {
+        registry.counter("xmpp.connections.rejected", "reason", reason).increment();
+    }
+
+    public void stanzaIn(StanzaKind kind) {
+        stanzasIn.get(kind).increment();
+    }
+
+    public void stanzaOut(StanzaKind kind) {
+        stanzasOut.get(kind).increment();
+    }
+
+    public void authentication(String mechanism, boolean success) {
+        registry.counter("xmpp.auth", "mechanism", mechanism, "result", success ? "success" : "failure")
+                .increment();
+    }
+
+    public void streamError(String condition) {
+        registry.counter("xmpp.stream.errors", "condition", condition).increment();
+    }
+
+    public void deliveryDropped(String reason) {
+        registry.counter("xmpp.deliveries.dropped", "reason", reason).increment();
+    }
+
+    /** Records the latency of a stanza that entered the cluster at {@code ingressMicros} (wall clock). */
+    public void delivered(long ingressMicros) {
+        if (ingressMicros > 0) {
+            long micros = currentMicros() - ingressMicros;
+            routingLatency.record(Math.max(0, micros), TimeUnit.MICROSECONDS);
+        }
+    }
+
+    public static long currentMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+}

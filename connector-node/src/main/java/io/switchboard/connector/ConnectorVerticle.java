@@ -1,0 +1,104 @@
+package io.switchboard.connector;
+
+import io.switchboard.connector.stream.TcpStreamTransport;
+import io.switchboard.connector.stream.XmppConnection;
+import io.switchboard.connector.tls.TlsMaterial;
+import io.switchboard.protocol.error.StreamErrorCondition;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One event loop's share of the client listeners. Several instances are deployed; Vert.x spreads
+ * accepted sockets over them, so each connection lives on one event loop for its whole life.
+ */
+final class ConnectorVerticle extends VerticleBase {
+    private final ConnectorServices services;
+    private final TlsMaterial tls;
+    private final Set<XmppConnection> local = new HashSet<>();
+    private final List<NetServer> servers = new ArrayList<>();
+
+    ConnectorVerticle(ConnectorServices services, TlsMaterial tls) {
+        this.services = services;
+        this.tls = tls;
+    }
+
+    @Override
+    public Future<?> start() {
+        ConnectorSettings s = services.settings();
+        List<Future<NetServer>> listening = new ArrayList<>();
+        if (s.c2s().enabled()) {
+            listening.add(listen(s.c2s(), false));
+        }
+        if (s.directTls().enabled()) {
+            listening.add(listen(s.directTls(), true));
+        }
+        long sweepMillis = Math.max(200, Math.min(5_000, s.keepAliveInterval().toMillis() / 2));
+        vertx.setPeriodic(sweepMillis, id -> sweep());
+        return Future.all(listening);
+    }
+
+    private Future<NetServer> listen(ConnectorSettings.Listener listener, boolean directTls) {
+        NetServerOptions options = new NetServerOptions()
+                .setHost(listener.host())
+                .setPort(listener.port())
+                .setTcpNoDelay(true)
+                .setTcpKeepAlive(true)
+                .setKeyCertOptions(tls.keyCertOptions())
+                .setSsl(directTls)
+                .setSslHandshakeTimeout(services.settings().handshakeTimeout().toMillis())
+                .setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+        options.getSslOptions().setEnabledSecureTransportProtocols(
+                new java.util.LinkedHashSet<>(services.settings().tlsProtocols()));
+        NetServer server = vertx.createNetServer(options);
+        server.connectHandler(socket -> accept(socket, directTls));
+        servers.add(server);
+        return server.listen();
+    }
+
+    private void accept(NetSocket socket, boolean directTls) {
+        TcpStreamTransport transport = new TcpStreamTransport(socket, !directTls);
+        if (!services.limiter().tryAcquire()) {
+            services.metrics().connectionRejected("max-connections");
+            transport.sendStreamHeader(services.settings().domain(), "full", "en");
+            transport.sendStreamErrorAndClose(StreamErrorCondition.RESOURCE_CONSTRAINT, "server is full");
+            return;
+        }
+        XmppConnection connection = new XmppConnection(services, transport, context);
+        local.add(connection);
+        socket.handler(connection::onData);
+        socket.closeHandler(v -> {
+            local.remove(connection);
+            connection.onTransportClosed();
+        });
+        socket.exceptionHandler(e -> socket.close());
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        for (XmppConnection connection : List.copyOf(local)) {
+            connection.checkTimeouts(now);
+        }
+    }
+
+    /** Stops accepting; existing connections are closed by the node. */
+    Future<?> stopListening() {
+        List<Future<Void>> closing = new ArrayList<>();
+        for (NetServer server : servers) {
+            closing.add(server.close());
+        }
+        return Future.all(closing);
+    }
+
+    @Override
+    public Future<?> stop() {
+        return stopListening();
+    }
+}

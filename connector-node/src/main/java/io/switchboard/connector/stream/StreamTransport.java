@@ -1,0 +1,49 @@
+package io.switchboard.connector.stream;
+
+import io.switchboard.protocol.error.StreamErrorCondition;
+import io.switchboard.protocol.xml.XmlElement;
+import io.vertx.core.Future;
+
+/**
+ * What the stream logic needs from the wire. The TCP transport writes RFC 6120 stream framing;
+ * a WebSocket transport (RFC 7395) frames the same events differently, so the negotiation code
+ * is shared, not forked.
+ */
+public interface StreamTransport {
+    /** Writes the response stream header (RFC 6120 §4.7). */
+    void sendStreamHeader(String from, String streamId, String lang);
+
+    /** Writes a nonza or server-generated stanza. */
+    void sendElement(XmlElement element);
+
+    /** Writes a stanza already serialized for a jabber:client stream. */
+    void sendStanza(byte[] xml);
+
+    /** Writes the stream error and the closing tag, then closes the connection. */
+    void sendStreamErrorAndClose(StreamErrorCondition condition, String text);
+
+    /** Writes the closing stream tag and closes the connection once it is flushed. */
+    void sendStreamCloseAndClose();
+
+    /** A whitespace keepalive (RFC 6120 §4.6.1). */
+    void sendKeepAlive();
+
+    boolean isSecure();
+
+    boolean supportsStartTls();
+
+    /** Upgrades the connection to TLS after {@code <proceed/>} was written. */
+    Future<Void> startTls();
+
+    /** Closes without writing anything more. */
+    void close();
+
+    void pauseReading();
+
+    void resumeReading();
+
+    String remoteAddress();
+
+    /** The transport label for metrics, e.g. "tcp" or "tls". */
+    String transportName();
+}

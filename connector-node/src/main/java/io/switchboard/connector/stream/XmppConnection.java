@@ -1,0 +1,405 @@
+package io.switchboard.connector.stream;
+
+import io.switchboard.cluster.bus.Delivery;
+import io.switchboard.cluster.bus.StanzaKind;
+import io.switchboard.connector.ConnectionHandle;
+import io.switchboard.connector.ConnectorServices;
+import io.switchboard.connector.ConnectorSettings;
+import io.switchboard.connector.bind.ResourceBinder;
+import io.switchboard.connector.limits.RateLimiter;
+import io.switchboard.connector.sasl.SaslNegotiator;
+import io.switchboard.connector.stanza.StanzaForwarder;
+import io.switchboard.protocol.error.StreamErrorCondition;
+import io.switchboard.protocol.jid.Jid;
+import io.switchboard.protocol.xml.Namespaces;
+import io.switchboard.protocol.xml.ParserLimits;
+import io.switchboard.protocol.xml.StreamHeader;
+import io.switchboard.protocol.xml.XmlElement;
+import io.switchboard.protocol.xml.XmppStreamParser;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * One client stream (RFC 6120): feeds bytes to the parser and hands each event to the handler
+ * for the current phase — STARTTLS, SASL, resource binding, then stanza forwarding. Everything
+ * here runs on the connection's event loop; {@link ConnectionHandle} methods hop onto it.
+ */
+public final class XmppConnection implements XmppStreamParser.Listener, ConnectionHandle {
+    private static final Logger LOG = LoggerFactory.getLogger(XmppConnection.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Where the stream negotiation stands. */
+    public enum Phase { AWAIT_HEADER, NEGOTIATING, AUTHENTICATED, BOUND, CLOSED }
+
+    private final ConnectorServices services;
+    private final StreamTransport transport;
+    private final Context context;
+    private final String connectionId;
+    private final XmppStreamParser parser;
+    private final RateLimiter rateLimiter;
+    private final SaslNegotiator sasl;
+    private final StanzaForwarder forwarder;
+    private final long openedAtNanos = System.nanoTime();
+
+    private Phase phase = Phase.AWAIT_HEADER;
+    private boolean headerSent;
+    private boolean tlsInProgress;
+    private boolean inFeed;
+    private boolean restartPending;
+    private boolean discardUntilRestart;
+    private boolean rateLimited;
+    private String lang = "en";
+    private Jid user;
+    private Jid boundJid;
+    private long lastReadNanos = openedAtNanos;
+    private long lastKeepAliveNanos = openedAtNanos;
+    private int pendingPreAuthRequests;
+
+    public XmppConnection(ConnectorServices services, StreamTransport transport, Context context) {
+        this.services = services;
+        this.transport = transport;
+        this.context = context;
+        this.connectionId = services.nextConnectionId();
+        ConnectorSettings s = services.settings();
+        this.parser = new XmppStreamParser(new ParserLimits(s.maxStanzaBytes(), s.maxXmlDepth()), this);
+        this.rateLimiter = new RateLimiter(s.rateBytesPerSecond(), s.rateBurstBytes());
+        this.sasl = new SaslNegotiator(this, services);
+        this.forwarder = new StanzaForwarder(this, services);
+        services.register(connectionId, this);
+        services.metrics().connectionOpened(transport.transportName());
+    }
+
+    // ---- transport events -------------------------------------------------------------------
+
+    /** Bytes from the socket. */
+    public void onData(Buffer data) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        long now = System.nanoTime();
+        lastReadNanos = now;
+        byte[] bytes = data.getBytes();
+        inFeed = true;
+        try {
+            parser.feed(bytes, 0, bytes.length);
+        } catch (RuntimeException e) {
+            LOG.warn("[{}] unexpected failure while processing input", connectionId, e);
+            streamError(StreamErrorCondition.INTERNAL_SERVER_ERROR, null);
+        } finally {
+            inFeed = false;
+        }
+        if (restartPending) {
+            restartPending = false;
+            restartStream();
+        }
+        long pauseMillis = rateLimiter.consume(bytes.length, now);
+        if (pauseMillis > 0 && phase != Phase.CLOSED && !rateLimited) {
+            rateLimited = true;
+            transport.pauseReading();
+            services.vertx().setTimer(pauseMillis, id -> {
+                rateLimited = false;
+                if (phase != Phase.CLOSED && !tlsInProgress) {
+                    transport.resumeReading();
+                }
+            });
+        }
+    }
+
+    /** The socket closed, for whatever reason. */
+    public void onTransportClosed() {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        Phase last = phase;
+        phase = Phase.CLOSED;
+        services.unregister(connectionId);
+        services.limiter().release();
+        services.metrics().connectionClosed(transport.transportName());
+        if (last == Phase.BOUND) {
+            forwarder.sessionEnded(boundJid);
+        }
+        LOG.debug("[{}] closed ({})", connectionId, boundJid != null ? boundJid : "not bound");
+    }
+
+    // ---- parser events ----------------------------------------------------------------------
+
+    @Override
+    public void onStreamOpen(StreamHeader header) {
+        if (!"stream".equals(header.name()) || !Namespaces.STREAM.equals(header.namespace())) {
+            streamError(StreamErrorCondition.INVALID_NAMESPACE, "the stream element must be "
+                    + "{http://etherx.jabber.org/streams}stream");
+            return;
+        }
+        if (!Namespaces.CLIENT.equals(header.defaultNamespace())) {
+            streamError(StreamErrorCondition.INVALID_NAMESPACE, "this port serves jabber:client streams");
+            return;
+        }
+        String domain = services.settings().domain();
+        if (header.to() != null) {
+            Jid to = Jid.tryParse(header.to()).orElse(null);
+            if (to == null || !to.isDomainJid() || !to.domain().equals(domain)) {
+                streamError(StreamErrorCondition.HOST_UNKNOWN, "this server does not serve " + header.to());
+                return;
+            }
+        }
+        if (header.version() == null || !versionAtLeastOne(header.version())) {
+            streamError(StreamErrorCondition.UNSUPPORTED_VERSION, "XMPP 1.0 streams only");
+            return;
+        }
+        if (header.lang() != null && !header.lang().isBlank()) {
+            lang = header.lang();
+        }
+        sendHeader();
+        if (phase == Phase.AWAIT_HEADER) {
+            phase = user == null ? Phase.NEGOTIATING : Phase.AUTHENTICATED;
+        }
+        transport.sendElement(StreamFeatures.advertise(this, services.settings()));
+    }
+
+    @Override
+    public void onElement(XmlElement element) {
+        if (phase == Phase.CLOSED || discardUntilRestart) {
+            return;
+        }
+        if (phase == Phase.BOUND) {
+            forwarder.handle(element);
+            return;
+        }
+        if (phase == Phase.AUTHENTICATED) {
+            if (ResourceBinder.isBindRequest(element)) {
+                ResourceBinder.bind(this, services, element);
+            } else {
+                streamError(StreamErrorCondition.NOT_AUTHORIZED, "bind a resource before sending stanzas");
+            }
+            return;
+        }
+        // Pre-authentication: STARTTLS, SASL and in-band registration only (RFC 6120 §5, §6; XEP-0077).
+        String ns = element.namespace();
+        if (Namespaces.TLS.equals(ns) && "starttls".equals(element.name())) {
+            startTls();
+        } else if (mustNegotiateTlsFirst()) {
+            streamError(StreamErrorCondition.POLICY_VIOLATION, "STARTTLS is required before anything else");
+        } else if (Namespaces.SASL.equals(ns)) {
+            sasl.handle(element);
+        } else if (isPreAuthRegistration(element)) {
+            pendingPreAuthRequests++;
+            forwarder.forwardPreAuth(element);
+        } else {
+            streamError(StreamErrorCondition.NOT_AUTHORIZED, "authenticate first");
+        }
+    }
+
+    @Override
+    public void onStreamClose() {
+        // Clean shutdown (RFC 6120 §4.4): answer with our own closing tag, then close.
+        transport.sendStreamCloseAndClose();
+        onTransportClosed();
+    }
+
+    @Override
+    public void onError(StreamErrorCondition condition, String text) {
+        streamError(condition, text);
+    }
+
+    // ---- negotiation steps ------------------------------------------------------------------
+
+    private void startTls() {
+        if (!transport.supportsStartTls() || services.settings().startTls() == ConnectorSettings.StartTlsPolicy.DISABLED) {
+            streamError(StreamErrorCondition.POLICY_VIOLATION, "STARTTLS is not available on this stream");
+            return;
+        }
+        transport.sendElement(XmlElement.of("proceed", Namespaces.TLS));
+        // Anything the client pipelined after <starttls/> is plaintext and must not be processed.
+        discardUntilRestart = true;
+        tlsInProgress = true;
+        transport.pauseReading();
+        transport.startTls().onComplete(result -> {
+            tlsInProgress = false;
+            if (result.failed()) {
+                LOG.debug("[{}] TLS handshake failed: {}", connectionId, result.cause().toString());
+                transport.close();
+                onTransportClosed();
+                return;
+            }
+            restartStream();
+            if (!rateLimited) {
+                transport.resumeReading();
+            }
+        });
+    }
+
+    /** SASL succeeded: the client restarts the stream (RFC 6120 §6.4.6). */
+    public void authenticated(Jid bareJid) {
+        this.user = bareJid;
+        this.discardUntilRestart = true;
+        if (inFeed) {
+            restartPending = true;
+        } else {
+            restartStream();
+        }
+    }
+
+    private void restartStream() {
+        parser.reset();
+        discardUntilRestart = false;
+        phase = Phase.AWAIT_HEADER;
+    }
+
+    /** Resource binding succeeded (RFC 6120 §7). */
+    public void bound(Jid fullJid) {
+        this.boundJid = fullJid;
+        this.phase = Phase.BOUND;
+        LOG.debug("[{}] bound {}", connectionId, fullJid);
+    }
+
+    private boolean mustNegotiateTlsFirst() {
+        return !transport.isSecure() && transport.supportsStartTls()
+                && services.settings().startTls() == ConnectorSettings.StartTlsPolicy.REQUIRED;
+    }
+
+    private boolean isPreAuthRegistration(XmlElement element) {
+        return services.settings().inBandRegistration() && "iq".equals(element.name())
+                && Namespaces.CLIENT.equals(element.namespace())
+                && element.child("query", Namespaces.REGISTER) != null;
+    }
+
+    // ---- output -----------------------------------------------------------------------------
+
+    private void sendHeader() {
+        headerSent = true;
+        byte[] id = new byte[12];
+        RANDOM.nextBytes(id);
+        transport.sendStreamHeader(services.settings().domain(),
+                Base64.getUrlEncoder().withoutPadding().encodeToString(id), lang);
+    }
+
+    /** Ends the stream with an error (RFC 6120 §4.9); the connection alone pays for it. */
+    public void streamError(StreamErrorCondition condition, String text) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        if (!headerSent) {
+            sendHeader(); // RFC 6120 §4.9.1.2: open our stream before reporting an error
+        }
+        services.metrics().streamError(condition.elementName());
+        LOG.debug("[{}] stream error {}: {}", connectionId, condition.elementName(), text);
+        transport.sendStreamErrorAndClose(condition, text);
+        onTransportClosed();
+    }
+
+    public void send(XmlElement element) {
+        if (phase != Phase.CLOSED) {
+            transport.sendElement(element);
+        }
+    }
+
+    // ---- ConnectionHandle: called from any thread ----------------------------------------------
+
+    @Override
+    public void deliver(Delivery delivery) {
+        context.runOnContext(v -> deliverOnLoop(delivery));
+    }
+
+    @Override
+    public Future<Void> deliverConfirmed(Delivery delivery) {
+        Promise<Void> written = Promise.promise();
+        context.runOnContext(v -> {
+            if (deliverOnLoop(delivery)) {
+                written.complete();
+            } else {
+                written.fail("connection " + connectionId + " is gone");
+            }
+        });
+        return written.future();
+    }
+
+    private boolean deliverOnLoop(Delivery delivery) {
+        boolean preAuthReply = delivery.kind() == StanzaKind.IQ && pendingPreAuthRequests > 0;
+        if (phase == Phase.CLOSED || (phase != Phase.BOUND && !preAuthReply)) {
+            services.metrics().deliveryDropped("connection-gone");
+            return false;
+        }
+        if (phase != Phase.BOUND) {
+            pendingPreAuthRequests--;
+        }
+        transport.sendStanza(delivery.xml());
+        services.metrics().stanzaOut(delivery.kind());
+        services.metrics().delivered(delivery.ingressMicros());
+        return true;
+    }
+
+    @Override
+    public void closeWithError(StreamErrorCondition condition, String text) {
+        context.runOnContext(v -> streamError(condition, text));
+    }
+
+    // ---- periodic checks (called on the connection's loop by the sweeper) ----------------------
+
+    /** Enforces the handshake and idle timeouts and sends whitespace keepalives on quiet links. */
+    public void checkTimeouts(long nowNanos) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        ConnectorSettings s = services.settings();
+        if (phase != Phase.BOUND && nowNanos - openedAtNanos > s.handshakeTimeout().toNanos()) {
+            streamError(StreamErrorCondition.CONNECTION_TIMEOUT, "stream negotiation took too long");
+        } else if (nowNanos - lastReadNanos > s.idleTimeout().toNanos()) {
+            streamError(StreamErrorCondition.CONNECTION_TIMEOUT, "idle for too long");
+        } else if (phase == Phase.BOUND && nowNanos - lastReadNanos > s.keepAliveInterval().toNanos()
+                && nowNanos - lastKeepAliveNanos > s.keepAliveInterval().toNanos()) {
+            lastKeepAliveNanos = nowNanos;
+            transport.sendKeepAlive();
+        }
+    }
+
+    // ---- accessors for the phase handlers ------------------------------------------------------
+
+    public String connectionId() {
+        return connectionId;
+    }
+
+    public Context context() {
+        return context;
+    }
+
+    public StreamTransport transport() {
+        return transport;
+    }
+
+    public Phase phase() {
+        return phase;
+    }
+
+    public boolean isSecure() {
+        return transport.isSecure();
+    }
+
+    public Jid user() {
+        return user;
+    }
+
+    public Jid boundJid() {
+        return boundJid;
+    }
+
+    public String lang() {
+        return lang;
+    }
+
+    private static boolean versionAtLeastOne(String version) {
+        int dot = version.indexOf('.');
+        try {
+            int major = Integer.parseInt(dot < 0 ? version : version.substring(0, dot));
+            return major >= 1;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}

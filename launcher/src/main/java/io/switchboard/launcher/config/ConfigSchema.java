@@ -1,0 +1,201 @@
+package io.switchboard.launcher.config;
+
+import static io.switchboard.launcher.config.Converters.scalar;
+
+import io.switchboard.launcher.config.ConfigKey.Converter;
+import io.switchboard.launcher.config.Converters.ScalarConverter;
+import io.switchboard.launcher.config.SwitchboardConfig.LogLevel;
+import io.switchboard.launcher.config.SwitchboardConfig.Role;
+import io.switchboard.launcher.config.SwitchboardConfig.SaslMechanism;
+import io.switchboard.launcher.config.SwitchboardConfig.StartTls;
+import io.switchboard.launcher.config.SwitchboardConfig.StorageType;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Every key Switchboard understands, in file order. The defaults here are the production
+ * defaults: safe when the operator says nothing. The development profile lives in
+ * {@code switchboard-dev.yaml}.
+ */
+final class ConfigSchema {
+
+  // Filled by the factory methods below, so it must be initialised before the keys.
+  private static final List<ConfigKey<?>> KEYS = new ArrayList<>();
+
+  private static final Duration MAX_DURATION = Duration.ofHours(24);
+
+  static final ConfigKey<String> SERVER_DOMAIN =
+      scalarKey("server.domain", null, Converters::domain);
+  static final ConfigKey<Optional<String>> SERVER_NODE_ID =
+      scalarKey("server.node-id", "", Converters::nodeId);
+  static final ConfigKey<Path> SERVER_DATA_DIR =
+      scalarKey("server.data-dir", "./data", Converters::path);
+  static final ConfigKey<List<Role>> SERVER_ROLES =
+      listKey("server.roles", "all", Converters.oneOf(Role.class, Role::configName),
+          "role (all, connector, router, presence)");
+
+  static final ConfigKey<Boolean> C2S_ENABLED =
+      scalarKey("listeners.c2s.enabled", "true", Converters::bool);
+  static final ConfigKey<String> C2S_HOST =
+      scalarKey("listeners.c2s.host", "0.0.0.0", Converters::host);
+  static final ConfigKey<Integer> C2S_PORT =
+      scalarKey("listeners.c2s.port", "5222", Converters::port);
+  static final ConfigKey<StartTls> C2S_STARTTLS =
+      scalarKey("listeners.c2s.starttls", "required",
+          Converters.oneOf(StartTls.class, StartTls::configName));
+
+  static final ConfigKey<Boolean> DIRECT_TLS_ENABLED =
+      scalarKey("listeners.c2s-direct-tls.enabled", "true", Converters::bool);
+  static final ConfigKey<String> DIRECT_TLS_HOST =
+      scalarKey("listeners.c2s-direct-tls.host", "0.0.0.0", Converters::host);
+  static final ConfigKey<Integer> DIRECT_TLS_PORT =
+      scalarKey("listeners.c2s-direct-tls.port", "5223", Converters::port);
+
+  static final ConfigKey<Optional<Path>> TLS_CERTIFICATE =
+      scalarKey("tls.certificate", "", Converters::optionalReadableFile);
+  static final ConfigKey<Optional<Path>> TLS_PRIVATE_KEY =
+      scalarKey("tls.private-key", "", Converters::optionalReadableFile);
+  // Older protocol versions are not offered at all: XMPP clients that cannot do TLS 1.2 are
+  // long gone, and allowing them here would only let a typo weaken every connection.
+  static final ConfigKey<List<String>> TLS_PROTOCOLS =
+      listKey("tls.protocols", "TLSv1.3,TLSv1.2", Converters.oneOf(List.of("TLSv1.3", "TLSv1.2")),
+          "protocol (TLSv1.3, TLSv1.2)");
+
+  static final ConfigKey<List<SaslMechanism>> AUTH_MECHANISMS =
+      listKey("auth.mechanisms", "SCRAM-SHA-256,SCRAM-SHA-1,PLAIN",
+          Converters.oneOf(SaslMechanism.class, SaslMechanism::saslName),
+          "mechanism (SCRAM-SHA-256, SCRAM-SHA-1, PLAIN)");
+  static final ConfigKey<Integer> AUTH_SCRAM_ITERATIONS =
+      scalarKey("auth.scram-iterations", "4096", Converters.intBetween(4096, 1_000_000));
+  static final ConfigKey<Integer> AUTH_MAX_FAILURES =
+      scalarKey("auth.max-failures", "3", Converters.intBetween(1, Integer.MAX_VALUE));
+
+  static final ConfigKey<Boolean> REGISTRATION_IN_BAND =
+      scalarKey("registration.in-band", "false", Converters::bool);
+  static final ConfigKey<Integer> REGISTRATION_MIN_PASSWORD_LENGTH =
+      scalarKey("registration.min-password-length", "8",
+          Converters.intBetween(1, Integer.MAX_VALUE));
+
+  static final ConfigKey<Integer> LIMITS_MAX_STANZA_BYTES =
+      scalarKey("limits.max-stanza-bytes", "262144", Converters.intBetween(1024, 16_777_216));
+  static final ConfigKey<Integer> LIMITS_MAX_XML_DEPTH =
+      scalarKey("limits.max-xml-depth", "32", Converters.intBetween(4, 1024));
+  static final ConfigKey<Integer> LIMITS_MAX_CONNECTIONS =
+      scalarKey("limits.max-connections", "19000", Converters.intBetween(1, Integer.MAX_VALUE));
+  static final ConfigKey<Integer> LIMITS_RATE_BYTES_PER_SECOND =
+      scalarKey("limits.rate-bytes-per-second", "65536",
+          Converters.intBetween(1024, Integer.MAX_VALUE));
+  static final ConfigKey<Integer> LIMITS_RATE_BURST_BYTES =
+      scalarKey("limits.rate-burst-bytes", "262144", Converters.intBetween(1, Integer.MAX_VALUE));
+  static final ConfigKey<Duration> LIMITS_IDLE_TIMEOUT =
+      scalarKey("limits.idle-timeout", "5m", Converters.durationUpTo(MAX_DURATION));
+  static final ConfigKey<Duration> LIMITS_KEEPALIVE_INTERVAL =
+      scalarKey("limits.keepalive-interval", "60s", Converters.durationUpTo(MAX_DURATION));
+  static final ConfigKey<Duration> LIMITS_HANDSHAKE_TIMEOUT =
+      scalarKey("limits.handshake-timeout", "30s", Converters.durationUpTo(MAX_DURATION));
+  static final ConfigKey<Integer> LIMITS_MAX_OFFLINE_MESSAGES =
+      scalarKey("limits.max-offline-messages", "1000",
+          Converters.intBetween(0, Integer.MAX_VALUE));
+
+  static final ConfigKey<List<String>> CLUSTER_MEMBERS =
+      listKey("cluster.members", "127.0.0.1", Converters::member, "member (host or host:port)");
+  static final ConfigKey<Integer> CLUSTER_PORT =
+      scalarKey("cluster.port", "5701", Converters::port);
+  static final ConfigKey<String> CLUSTER_INTERFACE =
+      scalarKey("cluster.interface", "127.0.0.1", Converters::host);
+  static final ConfigKey<String> CLUSTER_NAME =
+      scalarKey("cluster.cluster-name", "switchboard", Converters::nonBlank);
+
+  static final ConfigKey<StorageType> STORAGE_TYPE =
+      scalarKey("storage.type", "embedded",
+          Converters.oneOf(StorageType.class, StorageType::configName));
+
+  static final ConfigKey<Boolean> METRICS_ENABLED =
+      scalarKey("metrics.enabled", "true", Converters::bool);
+  static final ConfigKey<String> METRICS_HOST =
+      scalarKey("metrics.host", "127.0.0.1", Converters::host);
+  static final ConfigKey<Integer> METRICS_PORT =
+      scalarKey("metrics.port", "9464", Converters::port);
+
+  static final ConfigKey<LogLevel> LOGGING_LEVEL =
+      scalarKey("logging.level", "INFO", Converters.oneOf(LogLevel.class, LogLevel::name));
+
+  /** Environment variables with our prefix that are read by the launcher scripts, not by us. */
+  static final Set<String> RESERVED_ENV =
+      Set.of("SWITCHBOARD_CONFIG", "SWITCHBOARD_HOME", "SWITCHBOARD_OPTS");
+
+  private static final Map<String, ConfigKey<?>> BY_PATH;
+  private static final Map<String, ConfigKey<?>> BY_ENV;
+  private static final Set<String> SECTIONS;
+
+  static {
+    Map<String, ConfigKey<?>> byPath = new LinkedHashMap<>();
+    Map<String, ConfigKey<?>> byEnv = new LinkedHashMap<>();
+    Set<String> sections = new LinkedHashSet<>();
+    for (ConfigKey<?> k : KEYS) {
+      if (byPath.put(k.path(), k) != null || byEnv.put(k.envName(), k) != null) {
+        throw new IllegalStateException("config key defined twice: " + k.path());
+      }
+      for (int i = k.path().indexOf('.'); i >= 0; i = k.path().indexOf('.', i + 1)) {
+        sections.add(k.path().substring(0, i));
+      }
+    }
+    for (String s : sections) {
+      if (byPath.containsKey(s) || byEnv.containsKey(ConfigKey.envName(s))) {
+        throw new IllegalStateException("config path is both key and section: " + s);
+      }
+    }
+    BY_PATH = Collections.unmodifiableMap(byPath);
+    BY_ENV = Collections.unmodifiableMap(byEnv);
+    SECTIONS = Collections.unmodifiableSet(sections);
+  }
+
+  private ConfigSchema() {
+  }
+
+  static List<ConfigKey<?>> keys() {
+    return Collections.unmodifiableList(KEYS);
+  }
+
+  static Optional<ConfigKey<?>> byPath(String path) {
+    return Optional.ofNullable(BY_PATH.get(path));
+  }
+
+  static Optional<ConfigKey<?>> byEnvName(String envName) {
+    return Optional.ofNullable(BY_ENV.get(envName));
+  }
+
+  static boolean isSection(String path) {
+    return SECTIONS.contains(path);
+  }
+
+  /** Every key and section path, the candidates for "did you mean". */
+  static Set<String> allPaths() {
+    Set<String> all = new LinkedHashSet<>(SECTIONS);
+    all.addAll(BY_PATH.keySet());
+    return all;
+  }
+
+  private static <T> ConfigKey<T> scalarKey(String path, String def, ScalarConverter<T> c) {
+    return register(new ConfigKey<>(path, false, def, scalar(c)));
+  }
+
+  private static <T> ConfigKey<List<T>> listKey(String path, String def, ScalarConverter<T> item,
+      String itemDescription) {
+    Converter<List<T>> c = Converters.nonEmptyListOf(item, itemDescription);
+    return register(new ConfigKey<>(path, true, def, c));
+  }
+
+  private static <T> ConfigKey<T> register(ConfigKey<T> key) {
+    KEYS.add(key);
+    return key;
+  }
+}

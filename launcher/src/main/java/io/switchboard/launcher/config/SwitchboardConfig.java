@@ -1,0 +1,283 @@
+package io.switchboard.launcher.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The effective, validated configuration of one Switchboard node. Instances come from
+ * {@link ConfigLoader}; every value has already been range-checked there, so consumers can use
+ * them without re-validating.
+ */
+public record SwitchboardConfig(
+    Server server,
+    Listeners listeners,
+    Tls tls,
+    Auth auth,
+    Registration registration,
+    Limits limits,
+    Cluster cluster,
+    Storage storage,
+    Metrics metrics,
+    Logging logging) {
+
+  public SwitchboardConfig {
+    Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(listeners, "listeners");
+    Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(auth, "auth");
+    Objects.requireNonNull(registration, "registration");
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(storage, "storage");
+    Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(logging, "logging");
+  }
+
+  /** The launcher generates a node id when none is configured and pins it with this. */
+  public SwitchboardConfig withNodeId(String nodeId) {
+    return new SwitchboardConfig(server.withNodeId(nodeId), listeners, tls, auth, registration,
+        limits, cluster, storage, metrics, logging);
+  }
+
+  /** A few lines describing the effective settings, for the start-up log. */
+  public String toSummary() {
+    String nl = System.lineSeparator();
+    StringBuilder sb = new StringBuilder();
+    sb.append("server: domain=").append(server.domain())
+        .append(" node-id=").append(server.nodeId().orElse("<generated>"))
+        .append(" roles=").append(names(server.roles(), Role::configName))
+        .append(" data-dir=").append(server.dataDir()).append(nl);
+    sb.append("listeners: c2s=").append(listener(listeners.c2s().enabled(),
+            listeners.c2s().host(), listeners.c2s().port()));
+    if (listeners.c2s().enabled()) {
+      sb.append(" (starttls ").append(listeners.c2s().starttls().configName()).append(')');
+    }
+    sb.append(" c2s-direct-tls=").append(listener(listeners.c2sDirectTls().enabled(),
+            listeners.c2sDirectTls().host(), listeners.c2sDirectTls().port()))
+        .append(nl);
+    sb.append("tls: ").append(tls.certificate()
+            .map(c -> "certificate=" + c + " private-key=" + tls.privateKey().orElseThrow())
+            .orElse("self-signed certificate"))
+        .append(" protocols=").append(String.join(",", tls.protocols())).append(nl);
+    sb.append("auth: mechanisms=").append(names(auth.mechanisms(), SaslMechanism::saslName))
+        .append(" scram-iterations=").append(auth.scramIterations())
+        .append(" max-failures=").append(auth.maxFailures())
+        .append("; registration: in-band=").append(registration.inBand() ? "on" : "off")
+        .append(" min-password-length=").append(registration.minPasswordLength()).append(nl);
+    sb.append("limits: max-stanza-bytes=").append(limits.maxStanzaBytes())
+        .append(" max-xml-depth=").append(limits.maxXmlDepth())
+        .append(" max-connections=").append(limits.maxConnections())
+        .append(" rate=").append(limits.rateBytesPerSecond()).append("B/s")
+        .append(" burst=").append(limits.rateBurstBytes()).append('B')
+        .append(" idle-timeout=").append(Durations.format(limits.idleTimeout()))
+        .append(" keepalive-interval=").append(Durations.format(limits.keepaliveInterval()))
+        .append(" handshake-timeout=").append(Durations.format(limits.handshakeTimeout()))
+        .append(" max-offline-messages=").append(limits.maxOfflineMessages()).append(nl);
+    sb.append("cluster: name=").append(cluster.clusterName())
+        .append(" interface=").append(cluster.networkInterface())
+        .append(" port=").append(cluster.port())
+        .append(" members=").append(String.join(",", cluster.members())).append(nl);
+    sb.append("storage: ").append(storage.type().configName())
+        .append("; metrics: ").append(listener(metrics.enabled(), metrics.host(), metrics.port()))
+        .append("; logging: ").append(logging.level().name());
+    return sb.toString();
+  }
+
+  private static String listener(boolean enabled, String host, int port) {
+    return enabled ? hostPort(host, port) : "disabled";
+  }
+
+  private static String hostPort(String host, int port) {
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  private static <T> String names(java.util.Collection<T> values,
+      java.util.function.Function<T, String> name) {
+    return values.stream().map(name).collect(Collectors.joining(","));
+  }
+
+  // --- sections ---------------------------------------------------------------------------
+
+  /**
+   * @param nodeId empty when the operator left it to the launcher to generate one
+   * @param roles  never empty; {@link Role#ALL} means every role runs in this process
+   */
+  public record Server(String domain, Optional<String> nodeId, Path dataDir, Set<Role> roles) {
+    public Server {
+      Objects.requireNonNull(domain, "domain");
+      Objects.requireNonNull(nodeId, "nodeId");
+      Objects.requireNonNull(dataDir, "dataDir");
+      roles = Collections.unmodifiableSet(roles.isEmpty()
+          ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles));
+    }
+
+    /** Whether this node runs {@code role}, either named explicitly or through {@code all}. */
+    public boolean runs(Role role) {
+      return roles.contains(Role.ALL) || roles.contains(role);
+    }
+
+    public Server withNodeId(String id) {
+      return new Server(domain, Optional.of(id), dataDir, roles);
+    }
+  }
+
+  public record Listeners(C2sListener c2s, DirectTlsListener c2sDirectTls) {
+    public Listeners {
+      Objects.requireNonNull(c2s, "c2s");
+      Objects.requireNonNull(c2sDirectTls, "c2sDirectTls");
+    }
+  }
+
+  /** Client-to-server listener speaking plain XMPP that is upgraded with STARTTLS. */
+  public record C2sListener(boolean enabled, String host, int port, StartTls starttls) {
+    public C2sListener {
+      Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(starttls, "starttls");
+    }
+  }
+
+  /** Client-to-server listener where TLS starts before any XMPP (XEP-0368). */
+  public record DirectTlsListener(boolean enabled, String host, int port) {
+    public DirectTlsListener {
+      Objects.requireNonNull(host, "host");
+    }
+  }
+
+  /**
+   * @param certificate PEM certificate chain; empty means a self-signed one is generated at first
+   *                    start. Set exactly when {@code privateKey} is set.
+   * @param protocols   in preference order, using JSSE names such as {@code TLSv1.3}
+   */
+  public record Tls(Optional<Path> certificate, Optional<Path> privateKey, List<String> protocols) {
+    public Tls {
+      Objects.requireNonNull(certificate, "certificate");
+      Objects.requireNonNull(privateKey, "privateKey");
+      protocols = List.copyOf(protocols);
+    }
+
+    public boolean selfSigned() {
+      return certificate.isEmpty();
+    }
+  }
+
+  /** @param mechanisms offered in this order, most preferred first */
+  public record Auth(List<SaslMechanism> mechanisms, int scramIterations, int maxFailures) {
+    public Auth {
+      mechanisms = List.copyOf(mechanisms);
+    }
+  }
+
+  public record Registration(boolean inBand, int minPasswordLength) {
+  }
+
+  public record Limits(
+      int maxStanzaBytes,
+      int maxXmlDepth,
+      int maxConnections,
+      int rateBytesPerSecond,
+      int rateBurstBytes,
+      Duration idleTimeout,
+      Duration keepaliveInterval,
+      Duration handshakeTimeout,
+      int maxOfflineMessages) {
+    public Limits {
+      Objects.requireNonNull(idleTimeout, "idleTimeout");
+      Objects.requireNonNull(keepaliveInterval, "keepaliveInterval");
+      Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+    }
+  }
+
+  /**
+   * @param members          seed members, each {@code host} or {@code host:port}
+   * @param networkInterface the YAML key {@code interface}; renamed because that is a Java keyword
+   */
+  public record Cluster(List<String> members, int port, String networkInterface,
+      String clusterName) {
+    public Cluster {
+      members = List.copyOf(members);
+      Objects.requireNonNull(networkInterface, "networkInterface");
+      Objects.requireNonNull(clusterName, "clusterName");
+    }
+  }
+
+  public record Storage(StorageType type) {
+    public Storage {
+      Objects.requireNonNull(type, "type");
+    }
+  }
+
+  public record Metrics(boolean enabled, String host, int port) {
+    public Metrics {
+      Objects.requireNonNull(host, "host");
+    }
+  }
+
+  public record Logging(LogLevel level) {
+    public Logging {
+      Objects.requireNonNull(level, "level");
+    }
+  }
+
+  // --- enumerations -----------------------------------------------------------------------
+
+  public enum Role {
+    ALL, CONNECTOR, ROUTER, PRESENCE;
+
+    public String configName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  public enum StartTls {
+    /** Clients must negotiate TLS before authenticating. */
+    REQUIRED,
+    /** TLS is offered but clients may authenticate without it. */
+    OPTIONAL,
+    /** TLS is not offered on the STARTTLS listener. */
+    DISABLED;
+
+    public String configName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  public enum SaslMechanism {
+    SCRAM_SHA_256("SCRAM-SHA-256"), SCRAM_SHA_1("SCRAM-SHA-1"), PLAIN("PLAIN");
+
+    private final String saslName;
+
+    SaslMechanism(String saslName) {
+      this.saslName = saslName;
+    }
+
+    /** The IANA-registered name, as it appears on the wire and in the config file. */
+    public String saslName() {
+      return saslName;
+    }
+
+    public static Optional<SaslMechanism> bySaslName(String name) {
+      return Arrays.stream(values()).filter(m -> m.saslName.equals(name)).findFirst();
+    }
+  }
+
+  public enum StorageType {
+    EMBEDDED;
+
+    public String configName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  public enum LogLevel {
+    TRACE, DEBUG, INFO, WARN, ERROR
+  }
+}

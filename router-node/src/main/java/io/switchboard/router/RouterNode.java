@@ -1,0 +1,77 @@
+package io.switchboard.router;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.switchboard.cluster.ClusterNode;
+import io.switchboard.cluster.bus.Addresses;
+import io.switchboard.cluster.bus.RoutedStanza;
+import io.switchboard.storage.Storage;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The router role: consumers on the shared point-to-point {@code router} address, so the event
+ * bus spreads stanzas over every router instance in the cluster (and over the event loops here).
+ */
+public final class RouterNode {
+    private final ClusterNode cluster;
+    private final ModuleRegistry modules;
+    private final List<String> deployments = new ArrayList<>();
+
+    private RouterNode(ClusterNode cluster, ModuleRegistry modules) {
+        this.cluster = cluster;
+        this.modules = modules;
+    }
+
+    public static Future<RouterNode> start(ClusterNode cluster, RouterSettings settings, Storage storage,
+                                           MeterRegistry meters) {
+        Outbound outbound = new Outbound(cluster.vertx().eventBus());
+        ModuleRegistry modules;
+        try {
+            modules = new ModuleRegistry(settings, storage, cluster.directory(), outbound, cluster.vertx(), meters)
+                    .loadModules();
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+        StanzaRouter router = new StanzaRouter(settings, modules, cluster.directory(), storage.accounts(), outbound,
+                meters);
+        RouterNode node = new RouterNode(cluster, modules);
+        int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+        List<Future<String>> deploying = new ArrayList<>();
+        for (int i = 0; i < instances; i++) {
+            deploying.add(cluster.vertx().deployVerticle(new RouterVerticle(router)));
+        }
+        return Future.all(deploying).map(v -> {
+            deploying.forEach(f -> node.deployments.add(f.result()));
+            return node;
+        });
+    }
+
+    public List<String> modules() {
+        return modules.loadedModules();
+    }
+
+    public Future<Void> stop() {
+        List<Future<Void>> undeploying = new ArrayList<>();
+        for (String id : deployments) {
+            undeploying.add(cluster.vertx().undeploy(id));
+        }
+        return Future.all(undeploying).mapEmpty();
+    }
+
+    private static final class RouterVerticle extends VerticleBase {
+        private final StanzaRouter router;
+
+        RouterVerticle(StanzaRouter router) {
+            this.router = router;
+        }
+
+        @Override
+        public Future<?> start() {
+            return vertx.eventBus().<RoutedStanza>consumer(Addresses.ROUTER, message -> router.route(message.body(),
+                    context)).completion();
+        }
+    }
+}

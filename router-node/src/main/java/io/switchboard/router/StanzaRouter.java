@@ -1,0 +1,299 @@
+package io.switchboard.router;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.switchboard.cluster.bus.RoutedStanza;
+import io.switchboard.cluster.bus.StanzaKind;
+import io.switchboard.cluster.directory.SessionDirectory;
+import io.switchboard.cluster.directory.SessionEntry;
+import io.switchboard.protocol.error.StanzaError;
+import io.switchboard.protocol.error.StanzaErrorCondition;
+import io.switchboard.protocol.error.StanzaErrorType;
+import io.switchboard.protocol.jid.Jid;
+import io.switchboard.protocol.xml.Namespaces;
+import io.switchboard.protocol.xml.XmlElement;
+import io.switchboard.router.module.AvailabilityListener;
+import io.switchboard.router.module.IqRequest;
+import io.switchboard.router.module.IqScope;
+import io.switchboard.router.module.OfflineHandler;
+import io.switchboard.router.module.StanzaErrorException;
+import io.switchboard.storage.AccountStore;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Routes one stanza per RFC 6120 §10 and RFC 6121 §8 using only the routing header and the
+ * session directory; the XML is parsed only when the server itself must read or answer it.
+ */
+public final class StanzaRouter {
+    private static final Logger LOG = LoggerFactory.getLogger(StanzaRouter.class);
+
+    private final RouterSettings settings;
+    private final ModuleRegistry modules;
+    private final SessionDirectory directory;
+    private final AccountStore accounts;
+    private final Outbound outbound;
+    private final MeterRegistry meters;
+    private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+
+    public StanzaRouter(RouterSettings settings, ModuleRegistry modules, SessionDirectory directory,
+                        AccountStore accounts, Outbound outbound, MeterRegistry meters) {
+        this.settings = settings;
+        this.modules = modules;
+        this.directory = directory;
+        this.accounts = accounts;
+        this.outbound = outbound;
+        this.meters = meters;
+    }
+
+    /** Routes a stanza; runs on the calling router verticle's context. */
+    public void route(RoutedStanza s, Context context) {
+        try {
+            if (s.from() == null) {
+                preAuthIq(s);
+                return;
+            }
+            Jid from = Jid.of(s.from());
+            Jid to = s.to() == null ? null : Jid.of(s.to());
+            if (to == null) {
+                switch (s.kind()) {
+                    case PRESENCE -> presenceBroadcast(s, from, context);
+                    case IQ -> serverIq(s, from, from.bare(), IqScope.ACCOUNT); // RFC 6120 §10.3.3
+                    default -> toLocalUser(s, from.bare(), context);             // RFC 6120 §10.3.1
+                }
+                return;
+            }
+            if (!to.domain().equals(settings.domain())) {
+                remote(s);
+            } else if (to.local() == null) {
+                toServer(s, from, to);
+            } else {
+                toLocalUser(s, to, context);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Failed to route {}", s, e);
+            error(s, StanzaErrorCondition.INTERNAL_SERVER_ERROR, null, null);
+        }
+    }
+
+    // ---- addressed to a local user ---------------------------------------------------------------
+
+    private void toLocalUser(RoutedStanza s, Jid to, Context context) {
+        String bare = to.bare().toString();
+        Future.fromCompletionStage(directory.sessions(bare), context).compose(sessions -> {
+            if (!sessions.isEmpty()) {
+                return Future.succeededFuture(new Target(true, sessions));
+            }
+            return Future.fromCompletionStage(accounts.exists(bare), context).map(e -> new Target(e, sessions));
+        }).onComplete(result -> {
+            if (result.failed()) {
+                LOG.warn("Look-up failed for {}: {}", bare, result.cause().toString());
+                error(s, StanzaErrorCondition.INTERNAL_SERVER_ERROR, StanzaErrorType.WAIT, "temporarily unavailable");
+                return;
+            }
+            Target target = result.result();
+            apply(s, to, RoutingRules.decide(s.kind(), s.type(), to.resource(), target.exists, target.sessions));
+        });
+    }
+
+    private record Target(boolean exists, List<SessionEntry> sessions) {
+    }
+
+    private void apply(RoutedStanza s, Jid to, RoutingRules.Decision decision) {
+        if (decision instanceof RoutingRules.Deliver deliver) {
+            count(s.kind(), "delivered");
+            outbound.deliver(deliver.sessions(), s.kind(), s.xml(), s.ingressMicros());
+        } else if (decision instanceof RoutingRules.StoreOffline) {
+            storeOffline(s, to.bare());
+        } else if (decision instanceof RoutingRules.Error e) {
+            error(s, e.condition(), null, null);
+        } else if (decision instanceof RoutingRules.HandleOnBehalf) {
+            serverIq(s, Jid.of(s.from()), to.bare(), IqScope.ACCOUNT);
+        } else if (decision instanceof RoutingRules.PresenceService) {
+            count(s.kind(), "presence-service");
+            outbound.toPresenceService(s);
+        } else {
+            count(s.kind(), "ignored");
+        }
+    }
+
+    private void storeOffline(RoutedStanza s, Jid user) {
+        OfflineHandler handler = modules.offline();
+        if (handler == null) {
+            error(s, StanzaErrorCondition.SERVICE_UNAVAILABLE, null, null); // RFC 6121 §8.5.2.2.1
+            return;
+        }
+        handler.store(user, s).onComplete(result -> {
+            if (result.succeeded() && result.result()) {
+                count(s.kind(), "offline");
+            } else if (result.succeeded()) {
+                error(s, StanzaErrorCondition.SERVICE_UNAVAILABLE, null, "offline storage is full");
+            } else {
+                LOG.warn("Offline storage failed for {}: {}", user, result.cause().toString());
+                // Never drop silently: the sender learns it should retry later.
+                error(s, StanzaErrorCondition.INTERNAL_SERVER_ERROR, StanzaErrorType.WAIT,
+                        "message could not be stored, try again later");
+            }
+        });
+    }
+
+    // ---- presence without 'to': an availability broadcast ----------------------------------------
+
+    private void presenceBroadcast(RoutedStanza s, Jid from, Context context) {
+        boolean available = s.type() == null;
+        if (!available && !"unavailable".equals(s.type())) {
+            count(s.kind(), "ignored"); // e.g. type='error' without 'to': nothing to do
+            return;
+        }
+        int priority = available ? priorityOf(s) : 0;
+        Future.fromCompletionStage(directory.updatePresence(from.bare().toString(), from.resource(),
+                s.originConnection(), available, priority), context).onComplete(result -> {
+            if (result.failed()) {
+                LOG.warn("Presence update failed for {}: {}", from, result.cause().toString());
+            } else {
+                SessionEntry before = result.result();
+                if (available && priority >= 0 && before != null && (!before.available() || before.priority() < 0)) {
+                    SessionEntry now = new SessionEntry(before.resource(), before.nodeId(), before.connectionId(),
+                            priority, true, before.boundAtMillis());
+                    for (AvailabilityListener listener : modules.availabilityListeners()) {
+                        listener.becameAvailable(from, now);
+                    }
+                }
+            }
+            count(s.kind(), "presence-service");
+            outbound.toPresenceService(s);
+        });
+    }
+
+    /** RFC 6121 §4.7.2.3: an integer in -128..127, 0 when absent. */
+    private static int priorityOf(RoutedStanza s) {
+        String text = StanzaParsing.parse(s.xml()).childText("priority", Namespaces.CLIENT);
+        if (text == null) {
+            return 0;
+        }
+        try {
+            return Math.max(-128, Math.min(127, Integer.parseInt(text.trim())));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    // ---- addressed to the server or another domain -----------------------------------------------
+
+    private void toServer(RoutedStanza s, Jid from, Jid to) {
+        if (s.kind() == StanzaKind.IQ && to.resource() == null) {
+            serverIq(s, from, to, IqScope.SERVER);
+        } else if (s.kind() == StanzaKind.IQ && isRequest(s.type())) {
+            error(s, StanzaErrorCondition.SERVICE_UNAVAILABLE, null, null);
+        } else {
+            count(s.kind(), "ignored"); // messages and presence to the server itself need no answer
+        }
+    }
+
+    /** No federation yet: other domains are unreachable (RFC 6120 §10.4.3). */
+    private void remote(RoutedStanza s) {
+        if (s.kind() == StanzaKind.PRESENCE || (s.kind() == StanzaKind.IQ && !isRequest(s.type()))) {
+            count(s.kind(), "ignored");
+        } else {
+            error(s, StanzaErrorCondition.REMOTE_SERVER_NOT_FOUND, null, "federation is not enabled");
+        }
+    }
+
+    // ---- IQs the server answers -----------------------------------------------------------------
+
+    private void preAuthIq(RoutedStanza s) {
+        XmlElement iq = StanzaParsing.parse(s.xml());
+        XmlElement payload = iq.elements().isEmpty() ? null : iq.elements().get(0);
+        ModuleRegistry.Registration registration = payload == null ? null
+                : modules.iqHandler(IqScope.SERVER, payload.namespace());
+        if (registration == null || !registration.preAuth() || !isRequest(s.type())) {
+            reply(s, StanzaError.errorReply(iq, StanzaErrorCondition.SERVICE_UNAVAILABLE, null)
+                    .withoutAttribute("to").withoutAttribute("from"));
+            return;
+        }
+        invoke(s, iq, new IqRequest(iq, payload, null, Jid.of(settings.domain()), IqScope.SERVER, s), registration);
+    }
+
+    private void serverIq(RoutedStanza s, Jid from, Jid to, IqScope scope) {
+        if (!isRequest(s.type())) {
+            count(s.kind(), "ignored"); // RFC 6120 §8.2.3: never answer a result or an error
+            return;
+        }
+        XmlElement iq = StanzaParsing.parse(s.xml());
+        XmlElement payload = iq.elements().get(0);
+        ModuleRegistry.Registration registration = modules.iqHandler(scope, payload.namespace());
+        if (registration == null) {
+            error(s, iq, StanzaErrorCondition.SERVICE_UNAVAILABLE, null, null); // RFC 6121 §8.5.2.1.3
+            return;
+        }
+        invoke(s, iq, new IqRequest(iq, payload, from, to, scope, s), registration);
+    }
+
+    private void invoke(RoutedStanza s, XmlElement iq, IqRequest request, ModuleRegistry.Registration registration) {
+        Future<XmlElement> answer;
+        try {
+            answer = registration.handler().handle(request);
+        } catch (RuntimeException e) {
+            answer = Future.failedFuture(e);
+        }
+        answer.onComplete(result -> {
+            if (result.succeeded()) {
+                count(StanzaKind.IQ, "handled");
+                XmlElement.Builder reply = XmlElement.builder("iq", Namespaces.CLIENT)
+                        .attribute("type", "result").attribute("id", iq.attribute("id"))
+                        .attribute("from", iq.attribute("to")).attribute("to", s.from());
+                if (result.result() != null) {
+                    reply.child(result.result());
+                }
+                reply(s, reply.build());
+            } else if (result.cause() instanceof StanzaErrorException e) {
+                error(s, iq, e.condition(), null, e.text());
+            } else {
+                LOG.warn("IQ handler for {} failed", request.payload().namespace(), result.cause());
+                error(s, iq, StanzaErrorCondition.INTERNAL_SERVER_ERROR, null, null);
+            }
+        });
+    }
+
+    // ---- replies ---------------------------------------------------------------------------------
+
+    private void error(RoutedStanza s, StanzaErrorCondition condition, StanzaErrorType type, String text) {
+        if ("error".equals(s.type())) {
+            count(s.kind(), "ignored"); // RFC 6120 §8.3.1: an error is never answered with an error
+            return;
+        }
+        error(s, StanzaParsing.parse(s.xml()), condition, type, text);
+    }
+
+    private void error(RoutedStanza s, XmlElement stanza, StanzaErrorCondition condition, StanzaErrorType type,
+                       String text) {
+        count(s.kind(), "error");
+        XmlElement reply = type == null ? StanzaError.errorReply(stanza, condition, text)
+                : StanzaError.errorReply(stanza, condition, type, text);
+        if (stanza.attribute("to") == null) {
+            reply = reply.withoutAttribute("from");
+        }
+        reply(s, s.from() == null ? reply.withoutAttribute("to") : reply.withAttribute("to", s.from()));
+    }
+
+    /** Replies go straight back to the connection the stanza came from. */
+    private void reply(RoutedStanza s, XmlElement reply) {
+        outbound.replyTo(s, reply);
+    }
+
+    private void count(StanzaKind kind, String outcome) {
+        outcomes.computeIfAbsent(kind.ordinal() + outcome, k -> Counter.builder("xmpp.router.stanzas")
+                .description("Stanzas routed, by kind and outcome").tag("kind", kind.elementName())
+                .tag("outcome", outcome).register(meters)).increment();
+    }
+
+    private static boolean isRequest(String type) {
+        return "get".equals(type) || "set".equals(type);
+    }
+}

@@ -1,0 +1,77 @@
+package io.switchboard.storage.embedded;
+
+import java.util.List;
+
+/**
+ * The embedded schema, as an ordered list of migrations.
+ *
+ * <p>Rules for adding to it (a database in the field may be at any earlier version):
+ * <ul>
+ *   <li>Append a new {@link Migration} with the next version; never edit or reorder released
+ *       ones, since databases that already applied them will not run them again.</li>
+ *   <li>Scripts run inside one transaction with {@code foreign_keys=ON}; a migration that must
+ *       rebuild a referenced table cannot switch foreign keys off there, so prefer
+ *       {@code ALTER TABLE ... ADD COLUMN} or new tables.</li>
+ *   <li>Instants are stored as epoch milliseconds ({@code INTEGER}), the precision every planned
+ *       backend (SQLite, Cassandra {@code timestamp}) shares.</li>
+ * </ul>
+ */
+final class Migrations {
+
+    static final List<Migration> ALL = List.of(
+            new Migration(1, "accounts, SCRAM credentials, offline messages", """
+                    -- Bare JID is the natural key: it is how every lookup arrives, and the
+                    -- default BINARY collation orders it by UTF-8 bytes (= code point order),
+                    -- which AccountStore.list promises.
+                    CREATE TABLE accounts (
+                        bare_jid   TEXT    NOT NULL PRIMARY KEY,
+                        created_at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+
+                    -- One row per SCRAM algorithm; algorithm holds the IANA mechanism name
+                    -- (e.g. 'SCRAM-SHA-256'), which is more stable than a Java enum constant.
+                    -- Only salted, iterated keys are stored, never a password.
+                    CREATE TABLE scram_credentials (
+                        bare_jid   TEXT    NOT NULL REFERENCES accounts (bare_jid) ON DELETE CASCADE,
+                        algorithm  TEXT    NOT NULL,
+                        salt       BLOB    NOT NULL,
+                        iterations INTEGER NOT NULL,
+                        stored_key BLOB    NOT NULL,
+                        server_key BLOB    NOT NULL,
+                        PRIMARY KEY (bare_jid, algorithm)
+                    ) WITHOUT ROWID;
+
+                    -- seq (the rowid) only breaks ties between equal stored_at values so that
+                    -- messages stored in the same millisecond keep their arrival order. The
+                    -- foreign key makes storing for a missing account fail instead of leaving
+                    -- messages for whoever registers the JID next.
+                    CREATE TABLE offline_messages (
+                        seq       INTEGER NOT NULL PRIMARY KEY,
+                        bare_jid  TEXT    NOT NULL REFERENCES accounts (bare_jid) ON DELETE CASCADE,
+                        id        TEXT    NOT NULL,
+                        stored_at INTEGER NOT NULL,
+                        stanza    BLOB    NOT NULL,
+                        UNIQUE (bare_jid, id)
+                    );
+
+                    -- Serves fetch (per user, oldest first) and the cascade from accounts.
+                    CREATE INDEX offline_messages_by_recipient
+                        ON offline_messages (bare_jid, stored_at, seq);
+                    """));
+
+    /** Version a fully migrated database has. */
+    static final int LATEST_VERSION = ALL.get(ALL.size() - 1).version();
+
+    static {
+        // Fail at class load, i.e. in every test run, if someone breaks the numbering.
+        for (int i = 0; i < ALL.size(); i++) {
+            if (ALL.get(i).version() != i + 1) {
+                throw new ExceptionInInitializerError(
+                        "migration at index " + i + " has version " + ALL.get(i).version() + ", expected " + (i + 1));
+            }
+        }
+    }
+
+    private Migrations() {
+    }
+}

@@ -1,0 +1,387 @@
+package io.switchboard.storage.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.switchboard.protocol.sasl.ScramAlgorithm;
+import io.switchboard.protocol.sasl.ScramCredential;
+import io.switchboard.storage.Account;
+import io.switchboard.storage.OfflineMessage;
+import io.switchboard.storage.StorageException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SQLite-specific behaviour not covered by the backend-neutral contract. */
+class EmbeddedStorageTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void openCreatesDirectoryAndDatabaseFile() {
+        Path nested = dir.resolve("a/b/data");
+
+        try (EmbeddedStorage storage = EmbeddedStorage.open(nested)) {
+            Path file = nested.resolve(EmbeddedStorage.DATABASE_FILE_NAME).toAbsolutePath();
+            assertThat(file).isRegularFile();
+            assertThat(storage.databaseFile()).isEqualTo(file);
+            assertThat(storage.description()).isEqualTo("embedded SQLite at " + file);
+        }
+    }
+
+    @Test
+    void schemaVersionIsRecorded() throws Exception {
+        EmbeddedStorage.open(dir).close();
+
+        try (Connection c = raw(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT version, description, applied_at FROM schema_version ORDER BY version")) {
+            List<Integer> versions = new ArrayList<>();
+            while (rs.next()) {
+                versions.add(rs.getInt(1));
+                assertThat(rs.getString(2)).isNotBlank();
+                assertThat(rs.getLong(3)).isPositive();
+            }
+            assertThat(versions).hasSize(EmbeddedStorage.latestSchemaVersion());
+            assertThat(versions.get(versions.size() - 1)).isEqualTo(EmbeddedStorage.latestSchemaVersion());
+        }
+        assertThat(tables()).contains("accounts", "scram_credentials", "offline_messages", "schema_version");
+    }
+
+    @Test
+    void reopeningDoesNotRerunMigrations() throws Exception {
+        try (EmbeddedStorage storage = EmbeddedStorage.open(dir)) {
+            await(storage.accounts().create("alice@localhost", List.of()));
+        }
+        List<String> before = schemaVersionRows();
+
+        // A clock far in the future: any re-applied migration would record a different applied_at
+        // (or collide on the version primary key).
+        Clock later = Clock.fixed(Instant.parse("2999-01-01T00:00:00Z"), ZoneOffset.UTC);
+        try (EmbeddedStorage storage = EmbeddedStorage.open(dir, later)) {
+            assertThat(await(storage.accounts().exists("alice@localhost"))).isTrue();
+        }
+
+        assertThat(schemaVersionRows()).isEqualTo(before);
+    }
+
+    @Test
+    void migratorAppliesOnlyNewMigrations() throws Exception {
+        EmbeddedStorage.open(dir).close();
+        List<Migration> withNext = new ArrayList<>(Migrations.ALL);
+        int next = Migrations.LATEST_VERSION + 1;
+        withNext.add(new Migration(next, "test table", """
+                CREATE TABLE test_extra (id INTEGER PRIMARY KEY);
+                INSERT INTO test_extra (id) VALUES (1);"""));
+
+        try (Connection c = raw()) {
+            assertThat(SchemaMigrator.migrate(c, withNext, Clock.systemUTC(), "test")).isEqualTo(1);
+            assertThat(SchemaMigrator.migrate(c, withNext, Clock.systemUTC(), "test")).isZero();
+            assertThat(SchemaMigrator.currentVersion(c)).isEqualTo(next);
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM test_extra")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(1); // the script ran once, both statements
+            }
+        }
+    }
+
+    @Test
+    void failedMigrationLeavesNothingBehind() throws Exception {
+        EmbeddedStorage.open(dir).close();
+        List<Migration> withBroken = new ArrayList<>(Migrations.ALL);
+        withBroken.add(new Migration(Migrations.LATEST_VERSION + 1, "broken", """
+                CREATE TABLE half_done (id INTEGER);
+                THIS IS NOT SQL;"""));
+
+        try (Connection c = raw()) {
+            assertThatThrownBy(() -> SchemaMigrator.migrate(c, withBroken, Clock.systemUTC(), "test"))
+                    .isInstanceOf(SQLException.class);
+            assertThat(SchemaMigrator.currentVersion(c)).isEqualTo(Migrations.LATEST_VERSION);
+        }
+        assertThat(tables()).doesNotContain("half_done");
+    }
+
+    @Test
+    void refusesDatabaseWithNewerSchema() throws Exception {
+        EmbeddedStorage.open(dir).close();
+        try (Connection c = raw(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO schema_version (version, description, applied_at) VALUES (999, 'future', 0)");
+        }
+
+        assertThatThrownBy(() -> EmbeddedStorage.open(dir))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining(file().toString())
+                .hasMessageContaining("999");
+    }
+
+    @Test
+    void sqliteSettings() throws Exception {
+        try (EmbeddedStorage storage = EmbeddedStorage.open(dir)) {
+            try (Connection c = new SqliteWorkers(file(), 1).openConnection()) {
+                assertThat(pragma(c, "journal_mode")).isEqualTo("wal");
+                assertThat(pragma(c, "foreign_keys")).isEqualTo("1");
+                assertThat(pragma(c, "synchronous")).isEqualTo("1"); // NORMAL
+                assertThat(pragma(c, "busy_timeout")).isEqualTo("5000");
+                assertThat(pragma(c, "encoding")).isEqualTo("UTF-8");
+            }
+        }
+        // WAL is persistent: even a plain connection (another tool) sees it.
+        try (Connection c = raw()) {
+            assertThat(pragma(c, "journal_mode")).isEqualTo("wal");
+        }
+    }
+
+    @Test
+    void twoInstancesOnOneDirectorySeeEachOthersWrites() throws Exception {
+        try (EmbeddedStorage server = EmbeddedStorage.open(dir); EmbeddedStorage cli = EmbeddedStorage.open(dir)) {
+            assertThat(await(cli.accounts().create("alice@localhost", List.of(credential("pw"))))).isTrue();
+            assertThat(await(server.accounts().find("alice@localhost"))).isPresent();
+            assertThat(await(server.accounts().create("alice@localhost", List.of()))).isFalse();
+
+            OfflineMessage m = new OfflineMessage("m1", "alice@localhost",
+                    Instant.now().truncatedTo(ChronoUnit.MILLIS), "<message/>".getBytes(StandardCharsets.UTF_8));
+            await(server.offline().store(m));
+            assertThat(await(cli.offline().fetch("alice@localhost", 10))).containsExactly(m);
+
+            assertThat(await(cli.accounts().delete("alice@localhost"))).isTrue();
+            assertThat(await(server.accounts().exists("alice@localhost"))).isFalse();
+            assertThat(await(server.offline().count("alice@localhost"))).isZero();
+        }
+    }
+
+    @Test
+    void concurrentCreatesAcrossInstancesHaveExactlyOneWinner() throws Exception {
+        try (EmbeddedStorage a = EmbeddedStorage.open(dir); EmbeddedStorage b = EmbeddedStorage.open(dir)) {
+            int contenders = 20;
+            ExecutorService pool = Executors.newFixedThreadPool(contenders);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<Boolean>> results = new ArrayList<>();
+                for (int i = 0; i < contenders; i++) {
+                    EmbeddedStorage target = i % 2 == 0 ? a : b;
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return await(target.accounts().create("alice@localhost", List.of()));
+                    }));
+                }
+                start.countDown();
+                int winners = 0;
+                for (Future<Boolean> result : results) {
+                    winners += result.get(30, TimeUnit.SECONDS) ? 1 : 0;
+                }
+                assertThat(winners).isEqualTo(1);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void writeWaitsForLockHeldByAnotherConnection() throws Exception {
+        try (EmbeddedStorage storage = EmbeddedStorage.open(dir); Connection other = raw()) {
+            // Another process (e.g. the admin CLI) in the middle of a write transaction.
+            try (Statement s = other.createStatement()) {
+                s.executeUpdate("PRAGMA busy_timeout = 5000");
+                s.executeUpdate("BEGIN IMMEDIATE");
+                s.executeUpdate("INSERT INTO accounts (bare_jid, created_at) VALUES ('held@localhost', 0)");
+            }
+
+            CompletableFuture<Boolean> create = storage.accounts().create("bob@localhost", List.of()).toCompletableFuture();
+            Thread.sleep(300);
+            assertThat(create).isNotDone();
+
+            try (Statement s = other.createStatement()) {
+                s.executeUpdate("COMMIT");
+            }
+            assertThat(create.get(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(await(storage.accounts().list(null, 10))).containsExactly("bob@localhost", "held@localhost");
+        }
+    }
+
+    @Test
+    void corruptFileFailsNamingThePath() throws Exception {
+        byte[] garbage = "this is definitely not an SQLite database\n".repeat(200).getBytes(StandardCharsets.US_ASCII);
+        Files.write(file(), garbage);
+
+        assertThatThrownBy(() -> EmbeddedStorage.open(dir))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining(file().toString());
+    }
+
+    @Test
+    void dataDirectoryThatIsAFileFailsNamingThePath() throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
+
+        assertThatThrownBy(() -> EmbeddedStorage.open(notADirectory))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining(notADirectory.toString());
+    }
+
+    @Test
+    void databasePathThatIsADirectoryFailsNamingThePath() throws Exception {
+        Files.createDirectory(file());
+
+        assertThatThrownBy(() -> EmbeddedStorage.open(dir))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining(file().toString());
+    }
+
+    @Test
+    void closeDrainsQueuedWork() {
+        EmbeddedStorage storage = EmbeddedStorage.open(dir);
+        List<CompletableFuture<Boolean>> creates = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            creates.add(storage.accounts().create("user" + i + "@localhost", List.of()).toCompletableFuture());
+        }
+
+        storage.close();
+
+        assertThat(creates).allSatisfy(f -> assertThat(f).isCompletedWithValue(true));
+        try (EmbeddedStorage reopened = EmbeddedStorage.open(dir)) {
+            assertThat(await(reopened.accounts().count())).isEqualTo(200L);
+        }
+    }
+
+    @Test
+    void runsOnNamedDaemonThreads() {
+        try (EmbeddedStorage storage = EmbeddedStorage.open(dir)) {
+            await(storage.accounts().create("alice@localhost", List.of()));
+            await(storage.accounts().count());
+
+            List<Thread> threads = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().matches("storage-embedded-\\d+"))
+                    .toList();
+            assertThat(threads).isNotEmpty().allSatisfy(t -> assertThat(t.isDaemon()).isTrue());
+        }
+    }
+
+    @Test
+    void closeFromAStorageThreadIsRefused() throws Exception {
+        try (EmbeddedStorage storage = EmbeddedStorage.open(dir)) {
+            CountDownLatch release = new CountDownLatch(1);
+            // Block the writer so the continuation is attached before completion and therefore
+            // runs on the storage thread that completes the stage.
+            storage.workers().write("block", c -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new SQLException(e);
+                }
+                return null;
+            });
+            CompletionStage<Object> attempt = storage.accounts().create("alice@localhost", List.of())
+                    .thenApply(created -> {
+                        try {
+                            storage.close();
+                            return "closed";
+                        } catch (IllegalStateException e) {
+                            return e;
+                        }
+                    });
+            release.countDown();
+            assertThat(attempt.toCompletableFuture().get(10, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void noPlaintextPasswordOnDisk() throws Exception {
+        String password = "correct horse battery staple";
+        try (EmbeddedStorage storage = EmbeddedStorage.open(dir)) {
+            await(storage.accounts().create("alice@localhost", List.of(
+                    ScramCredential.generate(ScramAlgorithm.SHA_1, password, 4096),
+                    ScramCredential.generate(ScramAlgorithm.SHA_256, password, 4096))));
+        }
+
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String content = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                assertThat(content).as(f.toString()).doesNotContain(password).doesNotContain("correct horse");
+            }
+        }
+    }
+
+    @Test
+    void credentialsWithUnknownMechanismAreIgnored() throws Exception {
+        ScramCredential sha256 = credential("pw");
+        try (EmbeddedStorage storage = EmbeddedStorage.open(dir)) {
+            await(storage.accounts().create("alice@localhost", List.of(sha256)));
+            // As a future version supporting another mechanism might have written it.
+            try (Connection c = raw(); PreparedStatement s = c.prepareStatement("""
+                    INSERT INTO scram_credentials (bare_jid, algorithm, salt, iterations, stored_key, server_key)
+                    VALUES ('alice@localhost', 'SCRAM-SHA-512', x'01', 4096, x'02', x'03')""")) {
+                s.executeUpdate();
+            }
+
+            Account account = await(storage.accounts().find("alice@localhost")).orElseThrow();
+            assertThat(account.credentials()).containsOnlyKeys(ScramAlgorithm.SHA_256);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Path file() {
+        return dir.resolve(EmbeddedStorage.DATABASE_FILE_NAME).toAbsolutePath();
+    }
+
+    private Connection raw() throws SQLException {
+        return DriverManager.getConnection("jdbc:sqlite:" + file());
+    }
+
+    private List<String> tables() throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Connection c = raw(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    private List<String> schemaVersionRows() throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = raw(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT version, description, applied_at FROM schema_version ORDER BY version")) {
+            while (rs.next()) {
+                rows.add(rs.getInt(1) + "|" + rs.getString(2) + "|" + rs.getLong(3));
+            }
+        }
+        return rows;
+    }
+
+    private static String pragma(Connection c, String name) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static ScramCredential credential(String password) {
+        return ScramCredential.generate(ScramAlgorithm.SHA_256, password, 4096);
+    }
+
+    private static <T> T await(CompletionStage<T> stage) {
+        return stage.toCompletableFuture().join();
+    }
+}
