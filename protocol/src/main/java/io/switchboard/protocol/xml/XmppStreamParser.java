@@ -21,7 +21,7 @@ import java.util.Objects;
  * <p>Events, delivered synchronously from {@link #feed}: {@code onStreamOpen} once the root start tag is complete;
  * {@code onElement} for each complete first-level element (stanza or nonza) with the namespace context inherited
  * from the root; {@code onStreamClose} at the root end tag; {@code onError} for any violation. Whitespace between
- * first-level elements (keepalives, RFC 6120 §4.6.1) is ignored. After {@code onError} or {@code onStreamClose}
+ * first-level elements (keepalives, RFC 6120 §4.6) is ignored. After {@code onError} or {@code onStreamClose}
  * the parser is closed and further input is ignored until {@link #reset()}.
  *
  * <p>Error conditions (RFC 6120 §4.9.3, §11.1), reported through {@code onError}, never thrown:
@@ -148,7 +148,7 @@ public final class XmppStreamParser {
      *
      * <p>If a listener callback calls {@link #reset()}, the rest of this call's input is discarded: it was sent
      * before the peer could have seen our reaction to that element (after {@code <starttls/>} such bytes would be
-     * plaintext injected ahead of the TLS handshake, RFC 6120 §5.3.3 / CVE-2011-0411 style).
+     * plaintext injected ahead of the TLS handshake, RFC 6120 §5.4.3.3 / CVE-2011-0411 style).
      */
     public void feed(byte[] data, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, data.length);

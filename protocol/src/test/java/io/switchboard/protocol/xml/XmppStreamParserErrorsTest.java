@@ -87,7 +87,7 @@ class XmppStreamParserErrorsTest {
 
     @Test
     void xml_1_1_is_not_supported() {
-        // RFC 6120 §11: XMPP uses XML 1.0.
+        // RFC 6120 §11.8: XMPP uses XML 1.0.
         RecordingListener l = parse("<?xml version='1.1'?>" + CLIENT_HEADER);
         assertThat(l.error).isEqualTo(StreamErrorCondition.NOT_WELL_FORMED);
     }
@@ -103,7 +103,7 @@ class XmppStreamParserErrorsTest {
 
     @Test
     void text_between_stanzas_is_bad_format() {
-        // Only whitespace may appear between first-level elements (RFC 6120 §4.6.1, §11.7).
+        // Only whitespace may appear between first-level elements (RFC 6120 §4.6, §11.7).
         RecordingListener l = parse(CLIENT_HEADER + "<presence/>hello<message/>");
         assertThat(l.error).isEqualTo(StreamErrorCondition.BAD_FORMAT);
         assertThat(l.elements).hasSize(1);

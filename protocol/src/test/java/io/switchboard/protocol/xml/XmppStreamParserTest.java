@@ -114,7 +114,7 @@ class XmppStreamParserTest {
 
     @Test
     void whitespace_keepalives_between_stanzas_are_ignored() {
-        // RFC 6120 §4.6.1: whitespace keepalives are allowed between first-level elements.
+        // RFC 6120 §4.6: whitespace keepalives are allowed between first-level elements.
         RecordingListener l = new RecordingListener();
         XmppStreamParser p = new XmppStreamParser(ParserLimits.defaults(), l);
         p.feed(utf8(CLIENT_HEADER));
