@@ -60,7 +60,11 @@ final class ConnectorVerticle extends VerticleBase {
         NetServer server = vertx.createNetServer(options);
         server.connectHandler(socket -> accept(socket, directTls));
         servers.add(server);
-        return server.listen();
+        return server.listen().andThen(bound -> {
+            if (bound.succeeded() && !directTls) {
+                SharedServerStartTlsFix.apply(server);
+            }
+        });
     }
 
     private void accept(NetSocket socket, boolean directTls) {
