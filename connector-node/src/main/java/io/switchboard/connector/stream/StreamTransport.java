@@ -32,8 +32,11 @@ public interface StreamTransport {
 
     boolean supportsStartTls();
 
-    /** Upgrades the connection to TLS after {@code <proceed/>} was written. */
-    Future<Void> startTls();
+    /**
+     * Writes {@code proceed} and upgrades the connection to TLS, with no window in which the
+     * client's TLS handshake could be read as stream data (RFC 6120 §5.4.3.3).
+     */
+    Future<Void> startTls(XmlElement proceed);
 
     /** Closes without writing anything more. */
     void close();

@@ -90,8 +90,11 @@ public final class TcpStreamTransport implements StreamTransport {
     }
 
     @Override
-    public Future<Void> startTls() {
-        return socket.upgradeToSsl();
+    public Future<Void> startTls(XmlElement proceed) {
+        // The upgrade writes <proceed/> itself and installs the TLS handler before the next read:
+        // sending it first would race the client's ClientHello against an SSL context that is
+        // still being built asynchronously on the first upgrade.
+        return socket.upgradeToSsl(Buffer.buffer(proceed.toBytes(Namespaces.CLIENT)));
     }
 
     @Override

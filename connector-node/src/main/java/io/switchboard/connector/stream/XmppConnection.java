@@ -215,12 +215,10 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
             streamError(StreamErrorCondition.POLICY_VIOLATION, "STARTTLS is not available on this stream");
             return;
         }
-        transport.sendElement(XmlElement.of("proceed", Namespaces.TLS));
         // Anything the client pipelined after <starttls/> is plaintext and must not be processed.
         discardUntilRestart = true;
         tlsInProgress = true;
-        transport.pauseReading();
-        transport.startTls().onComplete(result -> {
+        transport.startTls(XmlElement.of("proceed", Namespaces.TLS)).onComplete(result -> {
             tlsInProgress = false;
             if (result.failed()) {
                 LOG.debug("[{}] TLS handshake failed: {}", connectionId, result.cause().toString());
