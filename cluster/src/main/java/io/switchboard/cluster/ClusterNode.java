@@ -5,6 +5,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.switchboard.cluster.bus.Codecs;
+import io.switchboard.cluster.bus.RouterRegistry;
 import io.switchboard.cluster.directory.SessionDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,12 +28,14 @@ public final class ClusterNode {
     private final HazelcastInstance hazelcast;
     private final String nodeId;
     private final SessionDirectory directory;
+    private final RouterRegistry routers;
 
     private ClusterNode(Vertx vertx, HazelcastInstance hazelcast, String nodeId) {
         this.vertx = vertx;
         this.hazelcast = hazelcast;
         this.nodeId = nodeId;
         this.directory = new SessionDirectory(hazelcast);
+        this.routers = new RouterRegistry(hazelcast);
     }
 
     public static Future<ClusterNode> start(ClusterSettings settings, VertxOptions vertxOptions) {
@@ -90,6 +93,10 @@ public final class ClusterNode {
 
     public SessionDirectory directory() {
         return directory;
+    }
+
+    public RouterRegistry routers() {
+        return routers;
     }
 
     /** Leaves the cluster: closes Vert.x, which shuts the Hazelcast member down. */

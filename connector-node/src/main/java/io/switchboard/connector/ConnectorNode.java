@@ -38,7 +38,7 @@ public final class ConnectorNode {
     public static Future<ConnectorNode> start(ClusterNode cluster, ConnectorSettings settings, AccountStore accounts,
                                               MeterRegistry registry) {
         ConnectorServices services = new ConnectorServices(settings, cluster.vertx(), cluster.nodeId(),
-                cluster.directory(), accounts, new ConnectorMetrics(registry));
+                cluster.directory(), cluster.routers(), accounts, new ConnectorMetrics(registry));
         ConnectorNode node = new ConnectorNode(cluster, services);
         return node.startInternal().map(node);
     }

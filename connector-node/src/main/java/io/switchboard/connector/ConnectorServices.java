@@ -1,5 +1,6 @@
 package io.switchboard.connector;
 
+import io.switchboard.cluster.bus.RouterRegistry;
 import io.switchboard.cluster.directory.SessionDirectory;
 import io.switchboard.connector.limits.ConnectionLimiter;
 import io.switchboard.storage.AccountStore;
@@ -16,6 +17,7 @@ public final class ConnectorServices {
     private final Vertx vertx;
     private final String nodeId;
     private final SessionDirectory directory;
+    private final RouterRegistry routers;
     private final AccountStore accounts;
     private final ConnectorMetrics metrics;
     private final ConnectionLimiter limiter;
@@ -24,11 +26,12 @@ public final class ConnectorServices {
     private final AtomicLong connectionCounter = new AtomicLong();
 
     public ConnectorServices(ConnectorSettings settings, Vertx vertx, String nodeId, SessionDirectory directory,
-                             AccountStore accounts, ConnectorMetrics metrics) {
+                             RouterRegistry routers, AccountStore accounts, ConnectorMetrics metrics) {
         this.settings = settings;
         this.vertx = vertx;
         this.nodeId = nodeId;
         this.directory = directory;
+        this.routers = routers;
         this.accounts = accounts;
         this.metrics = metrics;
         this.limiter = new ConnectionLimiter(settings.maxConnections());
@@ -48,6 +51,11 @@ public final class ConnectorServices {
 
     public String nodeId() {
         return nodeId;
+    }
+
+    /** The router address for a connection's stanzas (see {@link RouterRegistry}). */
+    public String routerFor(String connectionId) {
+        return routers.routerFor(connectionId);
     }
 
     public SessionDirectory directory() {

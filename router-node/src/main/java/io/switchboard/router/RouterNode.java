@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.cluster.ClusterNode;
 import io.switchboard.cluster.bus.Addresses;
 import io.switchboard.cluster.bus.RoutedStanza;
+import io.switchboard.cluster.bus.RouterRegistry;
 import io.switchboard.storage.Storage;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -41,7 +42,8 @@ public final class RouterNode {
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         List<Future<String>> deploying = new ArrayList<>();
         for (int i = 0; i < instances; i++) {
-            deploying.add(cluster.vertx().deployVerticle(new RouterVerticle(router)));
+            deploying.add(cluster.vertx().deployVerticle(new RouterVerticle(router, cluster,
+                    RouterRegistry.instanceAddress(cluster.nodeId(), i))));
         }
         return Future.all(deploying).map(v -> {
             deploying.forEach(f -> node.deployments.add(f.result()));
@@ -61,17 +63,41 @@ public final class RouterNode {
         return Future.all(undeploying).mapEmpty();
     }
 
+    /**
+     * One event loop's router. It consumes its own instance address, to which connectors send
+     * every stanza of a connection (so they stay in order), and the shared address as a fallback
+     * for senders that know no instance yet.
+     */
     private static final class RouterVerticle extends VerticleBase {
         private final StanzaRouter router;
+        private final ClusterNode cluster;
+        private final String address;
 
-        RouterVerticle(StanzaRouter router) {
+        RouterVerticle(StanzaRouter router, ClusterNode cluster, String address) {
             this.router = router;
+            this.cluster = cluster;
+            this.address = address;
         }
 
         @Override
         public Future<?> start() {
-            return vertx.eventBus().<RoutedStanza>consumer(Addresses.ROUTER, message -> router.route(message.body(),
-                    context)).completion();
+            InOrderDispatcher dispatcher = new InOrderDispatcher(s -> router.route(s, context));
+            Future<Void> own = vertx.eventBus().<RoutedStanza>consumer(address,
+                    message -> dispatcher.dispatch(message.body())).completion();
+            Future<Void> shared = vertx.eventBus().<RoutedStanza>consumer(Addresses.ROUTER,
+                    message -> dispatcher.dispatch(message.body())).completion();
+            return Future.all(own, shared).compose(v -> vertx.executeBlocking(() -> {
+                cluster.routers().register(address, cluster.nodeId());
+                return null;
+            }));
+        }
+
+        @Override
+        public Future<?> stop() {
+            return vertx.executeBlocking(() -> {
+                cluster.routers().unregister(address);
+                return null;
+            });
         }
     }
 }

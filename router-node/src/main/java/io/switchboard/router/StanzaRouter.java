@@ -52,84 +52,89 @@ public final class StanzaRouter {
         this.meters = meters;
     }
 
-    /** Routes a stanza; runs on the calling router verticle's context. */
-    public void route(RoutedStanza s, Context context) {
+    /**
+     * Routes a stanza on the calling router verticle's context. The future completes once the
+     * stanza has been acted on (handed to a connector, stored, answered or dropped), so a caller
+     * can start the sender's next stanza only then (RFC 6120 §10.1, in-order processing).
+     */
+    public Future<Void> route(RoutedStanza s, Context context) {
         try {
             if (s.from() == null) {
-                preAuthIq(s);
-                return;
+                return preAuthIq(s);
             }
             Jid from = Jid.of(s.from());
             Jid to = s.to() == null ? null : Jid.of(s.to());
             if (to == null) {
-                switch (s.kind()) {
+                return switch (s.kind()) {
                     case PRESENCE -> presenceBroadcast(s, from, context);
                     case IQ -> serverIq(s, from, from.bare(), IqScope.ACCOUNT); // RFC 6120 §10.3.3
                     default -> toLocalUser(s, from.bare(), context);             // RFC 6120 §10.3.1
-                }
-                return;
+                };
             }
             if (!to.domain().equals(settings.domain())) {
-                remote(s);
+                return remote(s);
             } else if (to.local() == null) {
-                toServer(s, from, to);
+                return toServer(s, from, to);
             } else {
-                toLocalUser(s, to, context);
+                return toLocalUser(s, to, context);
             }
         } catch (RuntimeException e) {
             LOG.warn("Failed to route {}", s, e);
             error(s, StanzaErrorCondition.INTERNAL_SERVER_ERROR, null, null);
+            return Future.succeededFuture();
         }
     }
 
     // ---- addressed to a local user ---------------------------------------------------------------
 
-    private void toLocalUser(RoutedStanza s, Jid to, Context context) {
+    private Future<Void> toLocalUser(RoutedStanza s, Jid to, Context context) {
         String bare = to.bare().toString();
-        Future.fromCompletionStage(directory.sessions(bare), context).compose(sessions -> {
+        return Future.fromCompletionStage(directory.sessions(bare), context).compose(sessions -> {
             if (!sessions.isEmpty()) {
                 return Future.succeededFuture(new Target(true, sessions));
             }
             return Future.fromCompletionStage(accounts.exists(bare), context).map(e -> new Target(e, sessions));
-        }).onComplete(result -> {
+        }).transform(result -> {
             if (result.failed()) {
                 LOG.warn("Look-up failed for {}: {}", bare, result.cause().toString());
                 error(s, StanzaErrorCondition.INTERNAL_SERVER_ERROR, StanzaErrorType.WAIT, "temporarily unavailable");
-                return;
+                return Future.succeededFuture();
             }
             Target target = result.result();
-            apply(s, to, RoutingRules.decide(s.kind(), s.type(), to.resource(), target.exists, target.sessions));
+            return apply(s, to, RoutingRules.decide(s.kind(), s.type(), to.resource(), target.exists,
+                    target.sessions));
         });
     }
 
     private record Target(boolean exists, List<SessionEntry> sessions) {
     }
 
-    private void apply(RoutedStanza s, Jid to, RoutingRules.Decision decision) {
+    private Future<Void> apply(RoutedStanza s, Jid to, RoutingRules.Decision decision) {
         if (decision instanceof RoutingRules.Deliver deliver) {
             count(s.kind(), "delivered");
             outbound.deliver(deliver.sessions(), s.kind(), s.xml(), s.ingressMicros());
         } else if (decision instanceof RoutingRules.StoreOffline) {
-            storeOffline(s, to.bare());
+            return storeOffline(s, to.bare());
         } else if (decision instanceof RoutingRules.Error e) {
             error(s, e.condition(), null, null);
         } else if (decision instanceof RoutingRules.HandleOnBehalf) {
-            serverIq(s, Jid.of(s.from()), to.bare(), IqScope.ACCOUNT);
+            return serverIq(s, Jid.of(s.from()), to.bare(), IqScope.ACCOUNT);
         } else if (decision instanceof RoutingRules.PresenceService) {
             count(s.kind(), "presence-service");
             outbound.toPresenceService(s);
         } else {
             count(s.kind(), "ignored");
         }
+        return Future.succeededFuture();
     }
 
-    private void storeOffline(RoutedStanza s, Jid user) {
+    private Future<Void> storeOffline(RoutedStanza s, Jid user) {
         OfflineHandler handler = modules.offline();
         if (handler == null) {
             error(s, StanzaErrorCondition.SERVICE_UNAVAILABLE, null, null); // RFC 6121 §8.5.2.2.1
-            return;
+            return Future.succeededFuture();
         }
-        handler.store(user, s).onComplete(result -> {
+        return handler.store(user, s).transform(result -> {
             if (result.succeeded() && result.result()) {
                 count(s.kind(), "offline");
             } else if (result.succeeded()) {
@@ -140,20 +145,21 @@ public final class StanzaRouter {
                 error(s, StanzaErrorCondition.INTERNAL_SERVER_ERROR, StanzaErrorType.WAIT,
                         "message could not be stored, try again later");
             }
+            return Future.<Void>succeededFuture();
         });
     }
 
     // ---- presence without 'to': an availability broadcast ----------------------------------------
 
-    private void presenceBroadcast(RoutedStanza s, Jid from, Context context) {
+    private Future<Void> presenceBroadcast(RoutedStanza s, Jid from, Context context) {
         boolean available = s.type() == null;
         if (!available && !"unavailable".equals(s.type())) {
             count(s.kind(), "ignored"); // e.g. type='error' without 'to': nothing to do
-            return;
+            return Future.succeededFuture();
         }
         int priority = available ? priorityOf(s) : 0;
-        Future.fromCompletionStage(directory.updatePresence(from.bare().toString(), from.resource(),
-                s.originConnection(), available, priority), context).onComplete(result -> {
+        return Future.fromCompletionStage(directory.updatePresence(from.bare().toString(), from.resource(),
+                s.originConnection(), available, priority), context).transform(result -> {
             if (result.failed()) {
                 LOG.warn("Presence update failed for {}: {}", from, result.cause().toString());
             } else {
@@ -168,6 +174,7 @@ public final class StanzaRouter {
             }
             count(s.kind(), "presence-service");
             outbound.toPresenceService(s);
+            return Future.<Void>succeededFuture();
         });
     }
 
@@ -186,28 +193,30 @@ public final class StanzaRouter {
 
     // ---- addressed to the server or another domain -----------------------------------------------
 
-    private void toServer(RoutedStanza s, Jid from, Jid to) {
+    private Future<Void> toServer(RoutedStanza s, Jid from, Jid to) {
         if (s.kind() == StanzaKind.IQ && to.resource() == null) {
-            serverIq(s, from, to, IqScope.SERVER);
+            return serverIq(s, from, to, IqScope.SERVER);
         } else if (s.kind() == StanzaKind.IQ && isRequest(s.type())) {
             error(s, StanzaErrorCondition.SERVICE_UNAVAILABLE, null, null);
         } else {
             count(s.kind(), "ignored"); // messages and presence to the server itself need no answer
         }
+        return Future.succeededFuture();
     }
 
     /** No federation yet: other domains are unreachable (RFC 6120 §10.4.3). */
-    private void remote(RoutedStanza s) {
+    private Future<Void> remote(RoutedStanza s) {
         if (s.kind() == StanzaKind.PRESENCE || (s.kind() == StanzaKind.IQ && !isRequest(s.type()))) {
             count(s.kind(), "ignored");
         } else {
             error(s, StanzaErrorCondition.REMOTE_SERVER_NOT_FOUND, null, "federation is not enabled");
         }
+        return Future.succeededFuture();
     }
 
     // ---- IQs the server answers -----------------------------------------------------------------
 
-    private void preAuthIq(RoutedStanza s) {
+    private Future<Void> preAuthIq(RoutedStanza s) {
         XmlElement iq = StanzaParsing.parse(s.xml());
         XmlElement payload = iq.elements().isEmpty() ? null : iq.elements().get(0);
         ModuleRegistry.Registration registration = payload == null ? null
@@ -215,34 +224,36 @@ public final class StanzaRouter {
         if (registration == null || !registration.preAuth() || !isRequest(s.type())) {
             reply(s, StanzaError.errorReply(iq, StanzaErrorCondition.SERVICE_UNAVAILABLE, null)
                     .withoutAttribute("to").withoutAttribute("from"));
-            return;
+            return Future.succeededFuture();
         }
-        invoke(s, iq, new IqRequest(iq, payload, null, Jid.of(settings.domain()), IqScope.SERVER, s), registration);
+        return invoke(s, iq, new IqRequest(iq, payload, null, Jid.of(settings.domain()), IqScope.SERVER, s),
+                registration);
     }
 
-    private void serverIq(RoutedStanza s, Jid from, Jid to, IqScope scope) {
+    private Future<Void> serverIq(RoutedStanza s, Jid from, Jid to, IqScope scope) {
         if (!isRequest(s.type())) {
             count(s.kind(), "ignored"); // RFC 6120 §8.2.3: never answer a result or an error
-            return;
+            return Future.succeededFuture();
         }
         XmlElement iq = StanzaParsing.parse(s.xml());
         XmlElement payload = iq.elements().get(0);
         ModuleRegistry.Registration registration = modules.iqHandler(scope, payload.namespace());
         if (registration == null) {
             error(s, iq, StanzaErrorCondition.SERVICE_UNAVAILABLE, null, null); // RFC 6121 §8.5.2.1.3
-            return;
+            return Future.succeededFuture();
         }
-        invoke(s, iq, new IqRequest(iq, payload, from, to, scope, s), registration);
+        return invoke(s, iq, new IqRequest(iq, payload, from, to, scope, s), registration);
     }
 
-    private void invoke(RoutedStanza s, XmlElement iq, IqRequest request, ModuleRegistry.Registration registration) {
+    private Future<Void> invoke(RoutedStanza s, XmlElement iq, IqRequest request,
+                                ModuleRegistry.Registration registration) {
         Future<XmlElement> answer;
         try {
             answer = registration.handler().handle(request);
         } catch (RuntimeException e) {
             answer = Future.failedFuture(e);
         }
-        answer.onComplete(result -> {
+        return answer.transform(result -> {
             if (result.succeeded()) {
                 count(StanzaKind.IQ, "handled");
                 XmlElement.Builder reply = XmlElement.builder("iq", Namespaces.CLIENT)
@@ -258,6 +269,7 @@ public final class StanzaRouter {
                 LOG.warn("IQ handler for {} failed", request.payload().namespace(), result.cause());
                 error(s, iq, StanzaErrorCondition.INTERNAL_SERVER_ERROR, null, null);
             }
+            return Future.<Void>succeededFuture();
         });
     }
 

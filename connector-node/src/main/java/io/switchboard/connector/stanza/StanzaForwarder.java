@@ -1,6 +1,5 @@
 package io.switchboard.connector.stanza;
 
-import io.switchboard.cluster.bus.Addresses;
 import io.switchboard.cluster.bus.RoutedStanza;
 import io.switchboard.cluster.bus.StanzaKind;
 import io.switchboard.connector.ConnectorMetrics;
@@ -15,8 +14,9 @@ import io.switchboard.protocol.xml.XmlElement;
 
 /**
  * Validates each stanza of a bound session, stamps its {@code from} (RFC 6120 §8.1.2.1) and sends
- * it with its routing header to the {@code router} address. Stanzas are checked here, once, so
- * routers can trust the header.
+ * it with its routing header to this connection's router instance (always the same one while the
+ * set of routers is stable, so the connection's stanzas are processed in order, RFC 6120 §10.1).
+ * Stanzas are checked here, once, so routers can trust the header.
  */
 public final class StanzaForwarder {
     private final XmppConnection connection;
@@ -75,7 +75,7 @@ public final class StanzaForwarder {
             stamped = stamped.withAttribute("to", to.toString());
         }
         services.metrics().stanzaIn(kind);
-        services.eventBus().send(Addresses.ROUTER, new RoutedStanza(kind, type, stanza.attribute("id"),
+        services.eventBus().send(services.routerFor(connection.connectionId()), new RoutedStanza(kind, type, stanza.attribute("id"),
                 self.toString(), to == null ? null : to.toString(), services.nodeId(), connection.connectionId(),
                 ConnectorMetrics.currentMicros(), stamped.toBytes()));
     }
@@ -87,7 +87,7 @@ public final class StanzaForwarder {
         }
         services.metrics().stanzaIn(StanzaKind.IQ);
         XmlElement cleaned = iq.withoutAttribute("from").withoutAttribute("to");
-        services.eventBus().send(Addresses.ROUTER, new RoutedStanza(StanzaKind.IQ, iq.attribute("type"),
+        services.eventBus().send(services.routerFor(connection.connectionId()), new RoutedStanza(StanzaKind.IQ, iq.attribute("type"),
                 iq.attribute("id"), null, services.settings().domain(), services.nodeId(), connection.connectionId(),
                 ConnectorMetrics.currentMicros(), cleaned.toBytes()));
     }
@@ -102,7 +102,7 @@ public final class StanzaForwarder {
             available = false;
             XmlElement unavailable = XmlElement.builder("presence", Namespaces.CLIENT)
                     .attribute("from", fullJid.toString()).attribute("type", "unavailable").build();
-            services.eventBus().send(Addresses.ROUTER, new RoutedStanza(StanzaKind.PRESENCE, "unavailable", null,
+            services.eventBus().send(services.routerFor(connection.connectionId()), new RoutedStanza(StanzaKind.PRESENCE, "unavailable", null,
                     fullJid.toString(), null, services.nodeId(), connection.connectionId(),
                     ConnectorMetrics.currentMicros(), unavailable.toBytes()));
         }
