@@ -40,7 +40,8 @@ final class ConnectorVerticle extends VerticleBase {
         if (s.directTls().enabled()) {
             listening.add(listen(s.directTls(), true));
         }
-        long sweepMillis = Math.max(200, Math.min(5_000, s.keepAliveInterval().toMillis() / 2));
+        // Timeouts fire at most this late; a pass over one event loop's connections is cheap.
+        long sweepMillis = Math.max(200, Math.min(1_000, s.keepAliveInterval().toMillis() / 2));
         vertx.setPeriodic(sweepMillis, id -> sweep());
         return Future.all(listening);
     }

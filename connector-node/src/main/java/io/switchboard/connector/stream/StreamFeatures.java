@@ -38,7 +38,7 @@ final class StreamFeatures {
             }
         }
         features.child(mechanisms);
-        if (settings.inBandRegistration()) {
+        if (settings.inBandRegistration() && connection.isSecure()) { // only over TLS, see XmppConnection
             features.child(XmlElement.of("register", Namespaces.REGISTER_FEATURE)); // XEP-0077 §8
         }
         return features.build();

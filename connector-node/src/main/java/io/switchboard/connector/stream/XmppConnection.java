@@ -9,6 +9,8 @@ import io.switchboard.connector.bind.ResourceBinder;
 import io.switchboard.connector.limits.RateLimiter;
 import io.switchboard.connector.sasl.SaslNegotiator;
 import io.switchboard.connector.stanza.StanzaForwarder;
+import io.switchboard.protocol.error.StanzaError;
+import io.switchboard.protocol.error.StanzaErrorCondition;
 import io.switchboard.protocol.error.StreamErrorCondition;
 import io.switchboard.protocol.jid.Jid;
 import io.switchboard.protocol.xml.Namespaces;
@@ -188,6 +190,11 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
             streamError(StreamErrorCondition.POLICY_VIOLATION, "STARTTLS is required before anything else");
         } else if (Namespaces.SASL.equals(ns)) {
             sasl.handle(element);
+        } else if (isPreAuthRegistration(element) && !transport.isSecure()) {
+            // XEP-0077 §8: the password would cross the wire in the clear, like SASL PLAIN.
+            send(StanzaError.errorReply(element, StanzaErrorCondition.POLICY_VIOLATION,
+                    "in-band registration requires TLS: negotiate STARTTLS first")
+                    .withoutAttribute("from").withoutAttribute("to"));
         } else if (isPreAuthRegistration(element)) {
             pendingPreAuthRequests++;
             forwarder.forwardPreAuth(element);
