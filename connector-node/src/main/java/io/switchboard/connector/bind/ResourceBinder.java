@@ -49,6 +49,7 @@ public final class ResourceBinder {
         } catch (IllegalArgumentException e) {
             connection.send(StanzaError.errorReply(iq, StanzaErrorCondition.BAD_REQUEST,
                     "invalid resource: " + e.getMessage()).withoutAttribute("from"));
+            connection.bindFailed();
             return;
         }
         String bare = full.bare().toString();
@@ -65,6 +66,7 @@ public final class ResourceBinder {
                                 result.cause().toString());
                         connection.send(StanzaError.errorReply(iq, StanzaErrorCondition.INTERNAL_SERVER_ERROR,
                                 "session directory unavailable").withoutAttribute("from"));
+                        connection.bindFailed();
                         return;
                     }
                     SessionEntry replaced = result.result();
@@ -73,12 +75,13 @@ public final class ResourceBinder {
                                 new SessionCommand(replaced.connectionId(), StreamErrorCondition.CONFLICT.elementName(),
                                         "replaced by a new login with the same resource"));
                     }
-                    connection.bound(full);
+                    // The result goes out before anything the client pipelined behind the request.
                     connection.send(XmlElement.builder("iq", Namespaces.CLIENT)
                             .attribute("type", "result").attribute("id", iq.attribute("id"))
                             .child(XmlElement.builder("bind", Namespaces.BIND)
                                     .child(XmlElement.builder("jid", Namespaces.BIND).text(full.toString())))
                             .build());
+                    connection.bound(full);
                 });
     }
 

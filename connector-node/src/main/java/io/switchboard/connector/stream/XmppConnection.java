@@ -26,6 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Base64;
 
 /**
@@ -36,6 +38,7 @@ import java.util.Base64;
 public final class XmppConnection implements XmppStreamParser.Listener, ConnectionHandle {
     private static final Logger LOG = LoggerFactory.getLogger(XmppConnection.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int MAX_HELD_WHILE_BINDING = 64;
 
     /** Where the stream negotiation stands. */
     public enum Phase { AWAIT_HEADER, NEGOTIATING, AUTHENTICATED, BOUND, CLOSED }
@@ -63,6 +66,7 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
     private long lastReadNanos = openedAtNanos;
     private long lastKeepAliveNanos = openedAtNanos;
     private int pendingPreAuthRequests;
+    private List<XmlElement> heldWhileBinding;
 
     public XmppConnection(ConnectorServices services, StreamTransport transport, Context context) {
         this.services = services;
@@ -175,7 +179,16 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
             return;
         }
         if (phase == Phase.AUTHENTICATED) {
-            if (ResourceBinder.isBindRequest(element)) {
+            if (heldWhileBinding != null) {
+                // A pipelining client sent stanzas right behind its bind request: hold them until
+                // the bind completes, then process them in order.
+                if (heldWhileBinding.size() >= MAX_HELD_WHILE_BINDING) {
+                    streamError(StreamErrorCondition.POLICY_VIOLATION, "too many stanzas before bind completed");
+                } else {
+                    heldWhileBinding.add(element);
+                }
+            } else if (ResourceBinder.isBindRequest(element)) {
+                heldWhileBinding = new ArrayList<>(4);
                 ResourceBinder.bind(this, services, element);
             } else {
                 streamError(StreamErrorCondition.NOT_AUTHORIZED, "bind a resource before sending stanzas");
@@ -262,6 +275,22 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
         this.boundJid = fullJid;
         this.phase = Phase.BOUND;
         LOG.debug("[{}] bound {}", connectionId, fullJid);
+        replayHeld();
+    }
+
+    /** Resource binding failed and was answered with an IQ error; the client may try again. */
+    public void bindFailed() {
+        replayHeld();
+    }
+
+    private void replayHeld() {
+        List<XmlElement> held = heldWhileBinding;
+        heldWhileBinding = null;
+        if (held != null) {
+            for (XmlElement element : held) {
+                onElement(element);
+            }
+        }
     }
 
     private boolean mustNegotiateTlsFirst() {

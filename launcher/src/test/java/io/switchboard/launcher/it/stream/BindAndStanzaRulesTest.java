@@ -65,6 +65,29 @@ class BindAndStanzaRulesTest {
         }
     }
 
+    /**
+     * Stanzas a pipelining client sends right behind its bind request (before the result came back,
+     * strictly too early per RFC 6120 §7.1) are held until the bind completes and then processed in
+     * order, after the bind result, instead of costing the client its stream.
+     */
+    @Test
+    void stanzasPipelinedBehindTheBindRequestAreProcessedAfterIt() {
+        String user = newUser("pipelined");
+        try (RawXmppClient c = authenticated(user)) {
+            String jid = user + "@localhost/pipe";
+            c.send("<iq type='set' id='bind-p'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>pipe</resource>"
+                    + "</bind></iq><presence/><message to='" + jid + "' id='p1'><body>first</body></message>"
+                    + "<message to='" + jid + "' id='p2'><body>second</body></message>");
+            c.awaitContains("<body>second</body>", WAIT);
+            String transcript = c.transcript();
+            int bound = transcript.indexOf("<jid>" + jid + "</jid>");
+            assertThat(bound).isPositive();
+            assertThat(transcript.indexOf("<body>first</body>")).isGreaterThan(bound);
+            assertThat(transcript.indexOf("<body>second</body>")).isGreaterThan(transcript.indexOf("<body>first</body>"));
+            c.assertStaysOpen(java.time.Duration.ofMillis(200));
+        }
+    }
+
     /** RFC 6120 §7.6: bind without a resource, the server generates one and returns the full JID. */
     @Test
     void bindWithoutResourceGetsServerGeneratedResource() {
