@@ -2,11 +2,13 @@
 """Quick one-to-one chat benchmark against any XMPP server (stdlib only).
 
 A stopgap until the Gatling suite: N sender/receiver pairs log in over direct TLS (XEP-0368)
-with SASL PLAIN, each sender pipelines M chat messages to its receiver, and the script reports
+with SASL PLAIN, each sender sends M chat messages to its receiver (as fast as it can, or at
+--rate per second), and the script reports
 messages/s and end-to-end latency percentiles measured by the receivers from a timestamp in each
 body. Accounts are registered in-band first (XEP-0077). Loopback targets only.
 
-  python3 load-tests/quick_chat_bench.py --port 5223 --pairs 20 --messages 2000
+  python3 load-tests/quick_chat_bench.py --port 5223 --pairs 20 --messages 2000            # throughput
+  python3 load-tests/quick_chat_bench.py --port 5223 --pairs 20 --messages 1000 --rate 100 # latency
 """
 import argparse, asyncio, base64, re, ssl, statistics, sys, time, uuid
 
@@ -77,9 +79,15 @@ async def pair(args, run, index, latencies, ready, go):
     target = f"{b_name}@{args.domain}/r"
 
     async def send():
+        start = time.monotonic()
         for i in range(args.messages):
+            if args.rate:
+                # Steady rate: latency then measures the server, not a queue of our own making.
+                delay = start + i / args.rate - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
             sender.w.write(f"<message to='{target}' type='chat'><body>{time.time_ns()} {i}</body></message>".encode())
-            if i % 100 == 99:
+            if args.rate or i % 100 == 99:
                 await sender.w.drain()
         await sender.w.drain()
 
@@ -111,6 +119,8 @@ async def main():
     p.add_argument("--domain", default="localhost")
     p.add_argument("--pairs", type=int, default=20)
     p.add_argument("--messages", type=int, default=2000)
+    p.add_argument("--rate", type=float, default=0,
+                   help="messages per second per sender (0 = as fast as possible, a throughput test)")
     args = p.parse_args()
     if not (args.host.startswith("127.") or args.host in ("localhost", "::1")):
         sys.exit("loopback targets only")
