@@ -5,7 +5,8 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.switchboard.cluster.bus.Codecs;
-import io.switchboard.cluster.bus.RouterRegistry;
+import io.switchboard.cluster.bus.Addresses;
+import io.switchboard.cluster.bus.InstanceRegistry;
 import io.switchboard.cluster.directory.SessionDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,14 +29,16 @@ public final class ClusterNode {
     private final HazelcastInstance hazelcast;
     private final String nodeId;
     private final SessionDirectory directory;
-    private final RouterRegistry routers;
+    private final InstanceRegistry routers;
+    private final InstanceRegistry presenceInstances;
 
     private ClusterNode(Vertx vertx, HazelcastInstance hazelcast, String nodeId) {
         this.vertx = vertx;
         this.hazelcast = hazelcast;
         this.nodeId = nodeId;
         this.directory = new SessionDirectory(hazelcast);
-        this.routers = new RouterRegistry(hazelcast);
+        this.routers = new InstanceRegistry(hazelcast, InstanceRegistry.ROUTERS, Addresses.ROUTER);
+        this.presenceInstances = new InstanceRegistry(hazelcast, InstanceRegistry.PRESENCE, Addresses.PRESENCE);
     }
 
     public static Future<ClusterNode> start(ClusterSettings settings, VertxOptions vertxOptions) {
@@ -50,7 +53,12 @@ public final class ClusterNode {
                     LOG.info("Joined cluster '{}' as node {} ({} member(s), {} ms)", settings.clusterName(),
                             settings.nodeId(), hz.getCluster().getMembers().size(),
                             (System.nanoTime() - started) / 1_000_000);
-                    return new ClusterNode(vertx, hz, settings.nodeId());
+                    ClusterNode node = new ClusterNode(vertx, hz, settings.nodeId());
+                    vertx.setPeriodic(2_000, id -> {
+                        node.routers.refresh();
+                        node.presenceInstances.refresh();
+                    });
+                    return node;
                 });
     }
 
@@ -95,8 +103,14 @@ public final class ClusterNode {
         return directory;
     }
 
-    public RouterRegistry routers() {
+    /** Router instances; a connection's stanzas all go to one of them. */
+    public InstanceRegistry routers() {
         return routers;
+    }
+
+    /** Presence-service instances; a user's presence work all goes to one of them. */
+    public InstanceRegistry presenceInstances() {
+        return presenceInstances;
     }
 
     /** Leaves the cluster: closes Vert.x, which shuts the Hazelcast member down. */

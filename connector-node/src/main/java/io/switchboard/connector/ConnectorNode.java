@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.cluster.ClusterNode;
 import io.switchboard.cluster.bus.Addresses;
 import io.switchboard.cluster.bus.Delivery;
+import io.switchboard.cluster.bus.PresenceBatch;
+import io.switchboard.cluster.bus.StanzaKind;
+import io.switchboard.cluster.bus.AddressedCopies;
 import io.switchboard.cluster.bus.SessionCommand;
 import io.switchboard.connector.tls.TlsMaterial;
 import io.switchboard.protocol.error.StreamErrorCondition;
@@ -71,6 +74,8 @@ public final class ConnectorNode {
                 }
             } else if (body instanceof Delivery delivery) {
                 deliver(delivery);
+            } else if (body instanceof PresenceBatch batch) {
+                deliver(batch);
             } else if (body instanceof SessionCommand command) {
                 ConnectionHandle handle = services.connection(command.connectionId());
                 if (handle != null) {
@@ -114,6 +119,19 @@ public final class ConnectorNode {
             } else {
                 handle.deliver(delivery.connectionIds().size() == 1 ? delivery
                         : Delivery.to(connectionId, delivery.kind(), delivery.xml(), delivery.ingressMicros()));
+            }
+        }
+    }
+
+    private void deliver(PresenceBatch batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            String connectionId = batch.connectionIds().get(i);
+            ConnectionHandle handle = services.connection(connectionId);
+            if (handle == null) {
+                services.metrics().deliveryDropped("connection-gone");
+            } else {
+                handle.deliver(Delivery.to(connectionId, StanzaKind.PRESENCE,
+                        AddressedCopies.withTo(batch.xml(), "presence", batch.toJids().get(i)), batch.ingressMicros()));
             }
         }
     }

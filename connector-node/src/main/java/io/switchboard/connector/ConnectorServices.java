@@ -1,6 +1,6 @@
 package io.switchboard.connector;
 
-import io.switchboard.cluster.bus.RouterRegistry;
+import io.switchboard.cluster.bus.InstanceRegistry;
 import io.switchboard.cluster.directory.SessionDirectory;
 import io.switchboard.connector.limits.ConnectionLimiter;
 import io.switchboard.storage.AccountStore;
@@ -17,7 +17,7 @@ public final class ConnectorServices {
     private final Vertx vertx;
     private final String nodeId;
     private final SessionDirectory directory;
-    private final RouterRegistry routers;
+    private final InstanceRegistry routers;
     private final AccountStore accounts;
     private final ConnectorMetrics metrics;
     private final ConnectionLimiter limiter;
@@ -26,7 +26,7 @@ public final class ConnectorServices {
     private final AtomicLong connectionCounter = new AtomicLong();
 
     public ConnectorServices(ConnectorSettings settings, Vertx vertx, String nodeId, SessionDirectory directory,
-                             RouterRegistry routers, AccountStore accounts, ConnectorMetrics metrics) {
+                             InstanceRegistry routers, AccountStore accounts, ConnectorMetrics metrics) {
         this.settings = settings;
         this.vertx = vertx;
         this.nodeId = nodeId;
@@ -53,9 +53,9 @@ public final class ConnectorServices {
         return nodeId;
     }
 
-    /** The router address for a connection's stanzas (see {@link RouterRegistry}). */
+    /** The router address for a connection's stanzas (see {@link InstanceRegistry}). */
     public String routerFor(String connectionId) {
-        return routers.routerFor(connectionId);
+        return routers.instanceFor(connectionId);
     }
 
     public SessionDirectory directory() {

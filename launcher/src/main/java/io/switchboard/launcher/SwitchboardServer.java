@@ -15,6 +15,7 @@ import io.switchboard.connector.ConnectorSettings;
 import io.switchboard.launcher.config.SwitchboardConfig;
 import io.switchboard.launcher.config.SwitchboardConfig.Role;
 import io.switchboard.presence.PresenceService;
+import io.switchboard.presence.PresenceSettings;
 import io.switchboard.router.RouterNode;
 import io.switchboard.router.RouterSettings;
 import io.switchboard.storage.Storage;
@@ -84,7 +85,8 @@ public final class SwitchboardServer {
             router = await(RouterNode.start(cluster, routerSettings(), storage, meters));
         }
         if (s.runs(Role.PRESENCE)) {
-            presence = await(PresenceService.start(cluster, meters));
+            presence = await(PresenceService.start(cluster, new PresenceSettings(s.domain(),
+                    config.presence().coalesceWindow(), config.presence().naiveFanOut()), storage, meters));
         }
         if (s.runs(Role.CONNECTOR)) {
             connector = await(ConnectorNode.start(cluster, connectorSettings(), storage.accounts(), meters));

@@ -1,90 +1,133 @@
 package io.switchboard.presence;
 
-import io.micrometer.core.instrument.Counter;
+import io.switchboard.protocol.xml.StanzaParsing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.cluster.ClusterNode;
 import io.switchboard.cluster.bus.Addresses;
-import io.switchboard.cluster.bus.Deliveries;
+import io.switchboard.cluster.bus.OrderedDispatcher;
 import io.switchboard.cluster.bus.RoutedStanza;
-import io.switchboard.cluster.directory.SessionEntry;
+import io.switchboard.cluster.bus.StanzaKind;
 import io.switchboard.protocol.jid.Jid;
+import io.switchboard.protocol.xml.XmlElement;
+import io.switchboard.storage.Storage;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.vertx.core.eventbus.Message;
 
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * The presence service: the one place presence is fanned out. Routers hand it availability
- * broadcasts and subscription-related presence; it resolves the recipients and sends one batch
- * per connector node.
- *
- * <p>Recipients today are the user's own available resources (RFC 6121 §4.2.2, §4.4.2, §4.5.2);
- * roster contacts, probes, deduplication and coalescing arrive with rosters and subscriptions.
+ * The presence service: the one place presence is fanned out (see docs/architecture.md).
+ * Routers send it availability broadcasts, subscription stanzas and notes of directed presence.
+ * Each instance registers an address of its own; a user's presence work always goes to the same
+ * instance (rendezvous hashing of the bare JID) and is processed one item after another, so a
+ * user's updates stay ordered however many instances run.
  */
 public final class PresenceService {
-    private static final Logger LOG = LoggerFactory.getLogger(PresenceService.class);
-
     private final ClusterNode cluster;
-    private final Counter updatesIn;
-    private final Counter deliveriesOut;
-    private final Counter batchesSent;
+    private final PresenceSettings settings;
+    private final Storage storage;
+    private final PresenceMetrics metrics;
     private String deployment;
 
-    private PresenceService(ClusterNode cluster, MeterRegistry meters) {
+    private PresenceService(ClusterNode cluster, PresenceSettings settings, Storage storage, MeterRegistry meters) {
         this.cluster = cluster;
-        this.updatesIn = Counter.builder("xmpp.presence.updates").description("Presence stanzas received for fan-out")
-                .register(meters);
-        this.deliveriesOut = Counter.builder("xmpp.presence.deliveries")
-                .description("Presence stanzas delivered to recipients").register(meters);
-        this.batchesSent = Counter.builder("xmpp.presence.batches")
-                .description("Event-bus batch messages sent to connector nodes").register(meters);
+        this.settings = settings;
+        this.storage = storage;
+        this.metrics = new PresenceMetrics(meters);
     }
 
-    public static Future<PresenceService> start(ClusterNode cluster, MeterRegistry meters) {
-        PresenceService service = new PresenceService(cluster, meters);
-        return cluster.vertx().deployVerticle(new VerticleBase() {
-            @Override
-            public Future<?> start() {
-                return vertx.eventBus().<RoutedStanza>consumer(Addresses.PRESENCE,
-                        message -> service.handle(message.body())).completion();
-            }
-        }).map(id -> {
-            service.deployment = id;
-            return service;
-        });
+    public static Future<PresenceService> start(ClusterNode cluster, PresenceSettings settings, Storage storage,
+                                                MeterRegistry meters) {
+        PresenceService service = new PresenceService(cluster, settings, storage, meters);
+        return cluster.vertx().deployVerticle(service.new PresenceVerticle(
+                cluster.presenceInstances().instanceAddress(cluster.nodeId(), 0))).map(id -> {
+                    service.deployment = id;
+                    return service;
+                });
     }
 
-    private void handle(RoutedStanza presence) {
-        updatesIn.increment();
-        Jid from = Jid.of(presence.from());
-        boolean broadcast = presence.to() == null;
-        Jid owner = broadcast ? from.bare() : Jid.of(presence.to()).bare();
-        Future.fromCompletionStage(cluster.directory().sessions(owner.toString()),
-                cluster.vertx().getOrCreateContext()).onComplete(result -> {
-            if (result.failed()) {
-                LOG.warn("Presence fan-out for {} failed: {}", owner, result.cause().toString());
-                return;
-            }
-            List<SessionEntry> recipients = new ArrayList<>();
-            boolean unavailable = "unavailable".equals(presence.type());
-            for (SessionEntry s : result.result()) {
-                boolean isSender = broadcast && s.connectionId().equals(presence.originConnection());
-                if (s.available() && !(unavailable && isSender)) {
-                    recipients.add(s);
-                }
-            }
-            // Subscription requests reach the contact's available resources until rosters store them.
-            int batches = Deliveries.sendBatched(cluster.vertx().eventBus(), recipients, presence.kind(),
-                    presence.xml(), presence.ingressMicros());
-            batchesSent.increment(batches);
-            deliveriesOut.increment(recipients.size());
-        });
+    /** The key all of a user's presence work is ordered and placed by. */
+    static String userOf(RoutedStanza presence) {
+        return Jid.of(presence.from()).bare().toString();
     }
 
     public Future<Void> stop() {
         return deployment == null ? Future.succeededFuture() : cluster.vertx().undeploy(deployment);
+    }
+
+    private final class PresenceVerticle extends VerticleBase {
+        private final String address;
+        private OrderedDispatcher<Message<RoutedStanza>> dispatcher;
+        private Broadcaster broadcaster;
+        private RosterService rosterService;
+
+        PresenceVerticle(String address) {
+            this.address = address;
+        }
+
+        @Override
+        public Future<?> start() {
+            FanOut fanOut = new FanOut(vertx.eventBus(), metrics, settings.naiveFanOut());
+            broadcaster = new Broadcaster(settings, cluster.directory(), storage.rosters(), fanOut, metrics, vertx,
+                    cluster.hazelcast());
+            rosterService = new RosterService(settings, storage.rosters(), storage.accounts(), cluster.directory(),
+                    broadcaster, fanOut, metrics, vertx.eventBus());
+            dispatcher = new OrderedDispatcher<>(m -> userOf(m.body()), m -> handle(m, context));
+            Future<Void> own = vertx.eventBus().<RoutedStanza>consumer(address, this::receive).completion();
+            Future<Void> shared = vertx.eventBus().<RoutedStanza>consumer(Addresses.PRESENCE, this::receive)
+                    .completion();
+            return Future.all(own, shared).compose(v -> vertx.executeBlocking(() -> {
+                cluster.presenceInstances().register(address, cluster.nodeId());
+                return null;
+            }));
+        }
+
+        @Override
+        public Future<?> stop() {
+            return vertx.executeBlocking(() -> {
+                cluster.presenceInstances().unregister(address);
+                return null;
+            });
+        }
+
+        private void receive(Message<RoutedStanza> message) {
+            dispatcher.dispatch(message);
+        }
+
+        private Future<Void> handle(Message<RoutedStanza> message, Context context) {
+            RoutedStanza presence = message.body();
+            if (presence.kind() == StanzaKind.IQ) {
+                return rosterIq(message, context);
+            }
+            if (presence.to() == null) {
+                return broadcaster.broadcast(presence, context, later -> vertx.eventBus().send(address, later));
+            }
+            String type = presence.type();
+            if (type == null || "unavailable".equals(type)) {
+                return broadcaster.trackDirected(presence, context);
+            }
+            if ("probe".equals(type)) {
+                return Future.succeededFuture(); // local contacts are answered from state at login
+            }
+            return rosterService.subscriptionStanza(presence, context);
+        }
+
+        /** A jabber:iq:roster request forwarded by a router; the reply carries the answer back. */
+        private Future<Void> rosterIq(Message<RoutedStanza> message, Context context) {
+            XmlElement iq = StanzaParsing.parse(message.body().xml());
+            return rosterService.rosterIq(message.body(), iq, context).transform(result -> {
+                if (result.failed()) {
+                    message.fail(500, "internal-server-error|" + result.cause().getMessage());
+                } else if (result.result().error() != null) {
+                    RosterService.IqAnswer answer = result.result();
+                    message.fail(400, answer.error().elementName() + "|" + (answer.text() == null ? "" : answer.text()));
+                } else {
+                    XmlElement payload = result.result().payload();
+                    message.reply(payload == null ? new byte[0] : payload.toBytes());
+                }
+                return Future.<Void>succeededFuture();
+            });
+        }
     }
 }

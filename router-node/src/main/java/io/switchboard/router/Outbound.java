@@ -2,23 +2,28 @@ package io.switchboard.router;
 
 import io.switchboard.cluster.bus.Addresses;
 import io.switchboard.cluster.bus.Deliveries;
+import io.switchboard.cluster.bus.InstanceRegistry;
 import io.switchboard.cluster.bus.Delivery;
 import io.switchboard.cluster.bus.RoutedStanza;
 import io.switchboard.cluster.bus.SessionCommand;
 import io.switchboard.cluster.bus.StanzaKind;
 import io.switchboard.cluster.directory.SessionEntry;
+import io.switchboard.protocol.jid.Jid;
 import io.switchboard.protocol.xml.XmlElement;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
 
 import java.util.List;
 
 /** Sends stanzas to connector nodes: one event-bus message per node, whatever the recipient count. */
 public final class Outbound {
     private final EventBus eventBus;
+    private final InstanceRegistry presenceInstances;
 
-    public Outbound(EventBus eventBus) {
+    public Outbound(EventBus eventBus, InstanceRegistry presenceInstances) {
         this.eventBus = eventBus;
+        this.presenceInstances = presenceInstances;
     }
 
     /** Delivers the same bytes to every given session, batched per connector node. */
@@ -49,8 +54,20 @@ public final class Outbound {
                 new SessionCommand(session.connectionId(), streamCondition, text));
     }
 
-    /** Hands a presence broadcast to the presence service for fan-out. */
+    /**
+     * Asks the presence-service instance that owns the sender for an answer (roster requests):
+     * completes with the reply's bytes, or fails with the service's "condition|text".
+     */
+    public Future<byte[]> requestPresenceService(RoutedStanza request) {
+        return eventBus.<byte[]>request(presenceInstances.instanceFor(Jid.of(request.from()).bare().toString()),
+                request).map(Message::body);
+    }
+
+    /**
+     * Hands presence work to the presence-service instance that owns the sender's bare JID, so a
+     * user's updates are handled in order by one instance.
+     */
     public void toPresenceService(RoutedStanza presence) {
-        eventBus.send(Addresses.PRESENCE, presence);
+        eventBus.send(presenceInstances.instanceFor(Jid.of(presence.from()).bare().toString()), presence);
     }
 }

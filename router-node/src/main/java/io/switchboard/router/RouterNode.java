@@ -3,8 +3,8 @@ package io.switchboard.router;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.cluster.ClusterNode;
 import io.switchboard.cluster.bus.Addresses;
+import io.switchboard.cluster.bus.OrderedDispatcher;
 import io.switchboard.cluster.bus.RoutedStanza;
-import io.switchboard.cluster.bus.RouterRegistry;
 import io.switchboard.storage.Storage;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -28,7 +28,7 @@ public final class RouterNode {
 
     public static Future<RouterNode> start(ClusterNode cluster, RouterSettings settings, Storage storage,
                                            MeterRegistry meters) {
-        Outbound outbound = new Outbound(cluster.vertx().eventBus());
+        Outbound outbound = new Outbound(cluster.vertx().eventBus(), cluster.presenceInstances());
         ModuleRegistry modules;
         try {
             modules = new ModuleRegistry(settings, storage, cluster.directory(), outbound, cluster.vertx(), meters)
@@ -43,7 +43,7 @@ public final class RouterNode {
         List<Future<String>> deploying = new ArrayList<>();
         for (int i = 0; i < instances; i++) {
             deploying.add(cluster.vertx().deployVerticle(new RouterVerticle(router, cluster,
-                    RouterRegistry.instanceAddress(cluster.nodeId(), i))));
+                    cluster.routers().instanceAddress(cluster.nodeId(), i))));
         }
         return Future.all(deploying).map(v -> {
             deploying.forEach(f -> node.deployments.add(f.result()));
@@ -81,7 +81,9 @@ public final class RouterNode {
 
         @Override
         public Future<?> start() {
-            InOrderDispatcher dispatcher = new InOrderDispatcher(s -> router.route(s, context));
+            // RFC 6120 §10.1: each origin connection's stanzas, one after another.
+            OrderedDispatcher<RoutedStanza> dispatcher = new OrderedDispatcher<>(
+                    s -> s.originNode() + "/" + s.originConnection(), s -> router.route(s, context));
             Future<Void> own = vertx.eventBus().<RoutedStanza>consumer(address,
                     message -> dispatcher.dispatch(message.body())).completion();
             Future<Void> shared = vertx.eventBus().<RoutedStanza>consumer(Addresses.ROUTER,

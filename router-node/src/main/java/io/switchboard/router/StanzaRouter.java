@@ -1,5 +1,6 @@
 package io.switchboard.router;
 
+import io.switchboard.protocol.xml.StanzaParsing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.cluster.bus.RoutedStanza;
@@ -71,6 +72,13 @@ public final class StanzaRouter {
                     default -> toLocalUser(s, from.bare(), context);             // RFC 6120 §10.3.1
                 };
             }
+            if (s.kind() == StanzaKind.PRESENCE && isSubscriptionOrProbe(s.type())) {
+                // RFC 6121 §3: the sender's server processes a subscription stanza (the sender's
+                // roster) whatever becomes of it at the contact's side: the presence service does both.
+                count(s.kind(), "presence-service");
+                outbound.toPresenceService(s);
+                return Future.succeededFuture();
+            }
             if (!to.domain().equals(settings.domain())) {
                 return remote(s);
             } else if (to.local() == null) {
@@ -113,6 +121,9 @@ public final class StanzaRouter {
         if (decision instanceof RoutingRules.Deliver deliver) {
             count(s.kind(), "delivered");
             outbound.deliver(deliver.sessions(), s.kind(), s.xml(), s.ingressMicros());
+            if (s.kind() == StanzaKind.PRESENCE && (s.type() == null || "unavailable".equals(s.type()))) {
+                outbound.toPresenceService(s); // directed presence: tracked for RFC 6121 §4.6.3
+            }
         } else if (decision instanceof RoutingRules.StoreOffline) {
             return storeOffline(s, to.bare());
         } else if (decision instanceof RoutingRules.Error e) {
@@ -303,6 +314,11 @@ public final class StanzaRouter {
         outcomes.computeIfAbsent(kind.ordinal() + outcome, k -> Counter.builder("xmpp.router.stanzas")
                 .description("Stanzas routed, by kind and outcome").tag("kind", kind.elementName())
                 .tag("outcome", outcome).register(meters)).increment();
+    }
+
+    private static boolean isSubscriptionOrProbe(String type) {
+        return "subscribe".equals(type) || "subscribed".equals(type) || "unsubscribe".equals(type)
+                || "unsubscribed".equals(type) || "probe".equals(type);
     }
 
     private static boolean isRequest(String type) {

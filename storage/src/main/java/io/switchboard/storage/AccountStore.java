@@ -45,8 +45,10 @@ public interface AccountStore {
     CompletionStage<Boolean> updateCredentials(String bareJid, Collection<ScramCredential> credentials);
 
     /**
-     * Deletes the account together with its credentials and its offline messages, so a later
-     * account with the same JID starts clean.
+     * Deletes the account together with its credentials, its offline messages, its roster (items
+     * and version, see {@link RosterStore}) and the subscription requests waiting for its answer,
+     * so a later account with the same JID starts clean. Other users' rosters are left alone: their
+     * items for this JID stay, as they would for a contact on another server that went away.
      *
      * @return {@code false} if there was no such account
      */

@@ -14,6 +14,8 @@ public interface Storage extends AutoCloseable {
 
     OfflineStore offline();
 
+    RosterStore rosters();
+
     /** Human-readable description for logs, e.g. {@code "embedded SQLite at /var/lib/switchboard/switchboard.db"}. */
     String description();
 

@@ -16,6 +16,7 @@ public final class Codecs {
         eventBus.registerDefaultCodec(RoutedStanza.class, new RoutedStanzaCodec());
         eventBus.registerDefaultCodec(Delivery.class, new DeliveryCodec());
         eventBus.registerDefaultCodec(SessionCommand.class, new SessionCommandCodec());
+        eventBus.registerDefaultCodec(PresenceBatch.class, new PresenceBatchCodec());
     }
 
     private abstract static class ImmutableCodec<T> implements MessageCodec<T, T> {
@@ -87,6 +88,22 @@ public final class Codecs {
         public SessionCommand decodeFromWire(int pos, Buffer buffer) {
             WireFormat.Reader r = new WireFormat.Reader(buffer, pos);
             return new SessionCommand(r.readString(), r.readString(), r.readString());
+        }
+    }
+
+    static final class PresenceBatchCodec extends ImmutableCodec<PresenceBatch> {
+        @Override
+        public void encodeToWire(Buffer buffer, PresenceBatch b) {
+            WireFormat.writeBytes(buffer, b.xml());
+            WireFormat.writeStrings(buffer, b.connectionIds());
+            WireFormat.writeStrings(buffer, b.toJids());
+            buffer.appendLong(b.ingressMicros());
+        }
+
+        @Override
+        public PresenceBatch decodeFromWire(int pos, Buffer buffer) {
+            WireFormat.Reader r = new WireFormat.Reader(buffer, pos);
+            return new PresenceBatch(r.readBytes(), r.readStrings(), r.readStrings(), r.readLong());
         }
     }
 }

@@ -171,4 +171,54 @@ final class DirectoryProcessors {
             priority = in.readInt();
         }
     }
+
+    /** Marks a resource as interested in roster pushes; returns true if it was bound to that connection. */
+    static final class MarkRosterRequested implements EntryProcessor<String, UserSessions, Boolean>,
+            IdentifiedDataSerializable {
+        private String resource;
+        private String connectionId;
+
+        public MarkRosterRequested() {
+        }
+
+        MarkRosterRequested(String resource, String connectionId) {
+            this.resource = resource;
+            this.connectionId = connectionId;
+        }
+
+        @Override
+        public Boolean process(Map.Entry<String, UserSessions> mapEntry) {
+            UserSessions current = mapEntry.getValue();
+            SessionEntry existing = current == null ? null : current.resource(resource).orElse(null);
+            if (existing == null || !existing.connectionId().equals(connectionId)) {
+                return false;
+            }
+            if (!existing.rosterRequested()) {
+                mapEntry.setValue(current.replacing(existing.withRosterRequested()));
+            }
+            return true;
+        }
+
+        @Override
+        public int getFactoryId() {
+            return DirectorySerialization.FACTORY_ID;
+        }
+
+        @Override
+        public int getClassId() {
+            return DirectorySerialization.MARK_ROSTER_REQUESTED;
+        }
+
+        @Override
+        public void writeData(ObjectDataOutput out) throws IOException {
+            out.writeString(resource);
+            out.writeString(connectionId);
+        }
+
+        @Override
+        public void readData(ObjectDataInput in) throws IOException {
+            resource = in.readString();
+            connectionId = in.readString();
+        }
+    }
 }

@@ -12,6 +12,7 @@ public final class DirectorySerialization implements DataSerializableFactory {
     static final int BIND = 3;
     static final int UNBIND = 4;
     static final int UPDATE_PRESENCE = 5;
+    static final int MARK_ROSTER_REQUESTED = 6;
 
     public static void register(SerializationConfig config) {
         config.addDataSerializableFactory(FACTORY_ID, new DirectorySerialization());
@@ -25,6 +26,7 @@ public final class DirectorySerialization implements DataSerializableFactory {
             case BIND: return new DirectoryProcessors.Bind();
             case UNBIND: return new DirectoryProcessors.Unbind();
             case UPDATE_PRESENCE: return new DirectoryProcessors.UpdatePresence();
+            case MARK_ROSTER_REQUESTED: return new DirectoryProcessors.MarkRosterRequested();
             default: return null;
         }
     }

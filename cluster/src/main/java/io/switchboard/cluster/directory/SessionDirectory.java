@@ -57,6 +57,11 @@ public final class SessionDirectory {
                 priority));
     }
 
+    /** Marks a resource as having requested the roster (RFC 6121 §2.1.6 "interested resource"). */
+    public CompletionStage<Boolean> markRosterRequested(String bareJid, String resource, String connectionId) {
+        return map.submitToKey(bareJid, new DirectoryProcessors.MarkRosterRequested(resource, connectionId));
+    }
+
     /** The user's bound resources (possibly empty). */
     public CompletionStage<List<SessionEntry>> sessions(String bareJid) {
         return map.getAsync(bareJid).thenApply(v -> v == null ? List.of() : v.entries());

@@ -17,6 +17,7 @@ public final class SessionEntry implements IdentifiedDataSerializable {
     private int priority;
     private boolean available;
     private long boundAtMillis;
+    private boolean rosterRequested;
 
     /** For deserialization only. */
     public SessionEntry() {
@@ -24,12 +25,18 @@ public final class SessionEntry implements IdentifiedDataSerializable {
 
     public SessionEntry(String resource, String nodeId, String connectionId, int priority, boolean available,
                         long boundAtMillis) {
+        this(resource, nodeId, connectionId, priority, available, boundAtMillis, false);
+    }
+
+    public SessionEntry(String resource, String nodeId, String connectionId, int priority, boolean available,
+                        long boundAtMillis, boolean rosterRequested) {
         this.resource = resource;
         this.nodeId = nodeId;
         this.connectionId = connectionId;
         this.priority = priority;
         this.available = available;
         this.boundAtMillis = boundAtMillis;
+        this.rosterRequested = rosterRequested;
     }
 
     public static SessionEntry bound(String resource, String nodeId, String connectionId) {
@@ -61,8 +68,17 @@ public final class SessionEntry implements IdentifiedDataSerializable {
         return boundAtMillis;
     }
 
+    /** An "interested resource" (RFC 6121 §2.1.6): it requested the roster, so it gets roster pushes. */
+    public boolean rosterRequested() {
+        return rosterRequested;
+    }
+
     SessionEntry withPresence(boolean available, int priority) {
-        return new SessionEntry(resource, nodeId, connectionId, priority, available, boundAtMillis);
+        return new SessionEntry(resource, nodeId, connectionId, priority, available, boundAtMillis, rosterRequested);
+    }
+
+    SessionEntry withRosterRequested() {
+        return new SessionEntry(resource, nodeId, connectionId, priority, available, boundAtMillis, true);
     }
 
     @Override
@@ -83,6 +99,7 @@ public final class SessionEntry implements IdentifiedDataSerializable {
         out.writeInt(priority);
         out.writeBoolean(available);
         out.writeLong(boundAtMillis);
+        out.writeBoolean(rosterRequested);
     }
 
     @Override
@@ -93,13 +110,14 @@ public final class SessionEntry implements IdentifiedDataSerializable {
         priority = in.readInt();
         available = in.readBoolean();
         boundAtMillis = in.readLong();
+        rosterRequested = in.readBoolean();
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof SessionEntry e && e.resource.equals(resource) && e.nodeId.equals(nodeId)
                 && e.connectionId.equals(connectionId) && e.priority == priority && e.available == available
-                && e.boundAtMillis == boundAtMillis;
+                && e.boundAtMillis == boundAtMillis && e.rosterRequested == rosterRequested;
     }
 
     @Override
@@ -110,6 +128,6 @@ public final class SessionEntry implements IdentifiedDataSerializable {
     @Override
     public String toString() {
         return "SessionEntry[" + resource + " @" + nodeId + "/" + connectionId + " prio=" + priority
-                + (available ? " available" : " unavailable") + "]";
+                + (available ? " available" : " unavailable") + (rosterRequested ? " roster" : "") + "]";
     }
 }

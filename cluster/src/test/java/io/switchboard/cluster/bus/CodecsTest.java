@@ -49,4 +49,18 @@ class CodecsTest {
         codec.encodeToWire(buffer, c);
         assertThat(codec.decodeFromWire(0, buffer)).isEqualTo(c);
     }
+
+    @Test
+    void presenceBatchCarriesTheStanzaOnceAndOneToPerRecipient() {
+        PresenceBatch b = new PresenceBatch("<presence from='a@x/r'/>".getBytes(), List.of("c1", "c2"),
+                List.of("b@x/1", "c@x/2"), 7L);
+        Codecs.PresenceBatchCodec codec = new Codecs.PresenceBatchCodec();
+        Buffer buffer = Buffer.buffer();
+        codec.encodeToWire(buffer, b);
+        PresenceBatch back = codec.decodeFromWire(0, buffer);
+        assertThat(back.connectionIds()).containsExactly("c1", "c2");
+        assertThat(back.toJids()).containsExactly("b@x/1", "c@x/2");
+        assertThat(back.xml()).isEqualTo(b.xml());
+        assertThat(back.ingressMicros()).isEqualTo(7L);
+    }
 }

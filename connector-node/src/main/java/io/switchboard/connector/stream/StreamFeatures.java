@@ -16,6 +16,7 @@ final class StreamFeatures {
             features.child(XmlElement.of("bind", Namespaces.BIND));
             features.child(XmlElement.builder("session", Namespaces.SESSION)
                     .child(XmlElement.of("optional", Namespaces.SESSION)));
+            features.child(XmlElement.of("ver", "urn:xmpp:features:rosterver")); // XEP-0237 §2.1
             return features.build();
         }
         boolean tlsOffered = connection.transport().supportsStartTls()

@@ -10,6 +10,7 @@ import io.switchboard.launcher.config.SwitchboardConfig.Listeners;
 import io.switchboard.launcher.config.SwitchboardConfig.Limits;
 import io.switchboard.launcher.config.SwitchboardConfig.Logging;
 import io.switchboard.launcher.config.SwitchboardConfig.Metrics;
+import io.switchboard.launcher.config.SwitchboardConfig.Presence;
 import io.switchboard.launcher.config.SwitchboardConfig.Registration;
 import io.switchboard.launcher.config.SwitchboardConfig.Server;
 import io.switchboard.launcher.config.SwitchboardConfig.Storage;
@@ -398,6 +399,7 @@ public final class ConfigLoader {
             v.get(LIMITS_MAX_OFFLINE_MESSAGES)),
         new Cluster(v.get(CLUSTER_MEMBERS), v.get(CLUSTER_PORT), v.get(CLUSTER_INTERFACE),
             v.get(CLUSTER_NAME)),
+        new Presence(v.get(PRESENCE_COALESCE_WINDOW), v.get(PRESENCE_NAIVE_FAN_OUT)),
         new Storage(v.get(STORAGE_TYPE)),
         new Metrics(v.get(METRICS_ENABLED), v.get(METRICS_HOST), v.get(METRICS_PORT)),
         new Logging(v.get(LOGGING_LEVEL)));

@@ -114,6 +114,11 @@ final class ConfigSchema {
   static final ConfigKey<String> CLUSTER_NAME =
       scalarKey("cluster.cluster-name", "switchboard", Converters::nonBlank);
 
+  static final ConfigKey<Duration> PRESENCE_COALESCE_WINDOW =
+      scalarKey("presence.coalesce-window", "100ms", Converters.durationUpTo(Duration.ofSeconds(10)));
+  static final ConfigKey<Boolean> PRESENCE_NAIVE_FAN_OUT =
+      scalarKey("presence.naive-fan-out", "false", Converters::bool);
+
   static final ConfigKey<StorageType> STORAGE_TYPE =
       scalarKey("storage.type", "embedded",
           Converters.oneOf(StorageType.class, StorageType::configName));

@@ -25,6 +25,7 @@ public record SwitchboardConfig(
     Registration registration,
     Limits limits,
     Cluster cluster,
+    Presence presence,
     Storage storage,
     Metrics metrics,
     Logging logging) {
@@ -37,6 +38,7 @@ public record SwitchboardConfig(
     Objects.requireNonNull(registration, "registration");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(presence, "presence");
     Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(logging, "logging");
@@ -45,7 +47,7 @@ public record SwitchboardConfig(
   /** The launcher generates a node id when none is configured and pins it with this. */
   public SwitchboardConfig withNodeId(String nodeId) {
     return new SwitchboardConfig(server.withNodeId(nodeId), listeners, tls, auth, registration,
-        limits, cluster, storage, metrics, logging);
+        limits, cluster, presence, storage, metrics, logging);
   }
 
   /** A few lines describing the effective settings, for the start-up log. */
@@ -86,6 +88,8 @@ public record SwitchboardConfig(
         .append(" interface=").append(cluster.networkInterface())
         .append(" port=").append(cluster.port())
         .append(" members=").append(String.join(",", cluster.members())).append(nl);
+    sb.append("presence: coalesce-window=").append(presence.coalesceWindow().toMillis()).append("ms")
+        .append(presence.naiveFanOut() ? " naive-fan-out (benchmark baseline)" : "").append(nl);
     sb.append("storage: ").append(storage.type().configName())
         .append("; metrics: ").append(listener(metrics.enabled(), metrics.host(), metrics.port()))
         .append("; logging: ").append(logging.level().name());
@@ -206,6 +210,16 @@ public record SwitchboardConfig(
       members = List.copyOf(members);
       Objects.requireNonNull(networkInterface, "networkInterface");
       Objects.requireNonNull(clusterName, "clusterName");
+    }
+  }
+
+  /**
+   * @param coalesceWindow updates from one resource closer together than this are coalesced
+   * @param naiveFanOut    benchmark baseline: one event-bus message per recipient, no dedup
+   */
+  public record Presence(Duration coalesceWindow, boolean naiveFanOut) {
+    public Presence {
+      Objects.requireNonNull(coalesceWindow, "coalesceWindow");
     }
   }
 

@@ -123,6 +123,11 @@ final class EmbeddedAccountStore implements AccountStore {
         return workers.write("delete account " + bareJid, connection -> {
             // Explicit child deletes rather than relying on ON DELETE CASCADE alone: a connection
             // opened by another tool (sqlite3 shell) has foreign keys off unless it asks.
+            // Children before parents (groups reference items; everything references the account).
+            deleteWhereJid(connection, "DELETE FROM roster_groups WHERE owner = ?", bareJid);
+            deleteWhereJid(connection, "DELETE FROM roster_items WHERE owner = ?", bareJid);
+            deleteWhereJid(connection, "DELETE FROM roster_versions WHERE owner = ?", bareJid);
+            deleteWhereJid(connection, "DELETE FROM pending_subscriptions WHERE owner = ?", bareJid);
             deleteWhereJid(connection, "DELETE FROM offline_messages WHERE bare_jid = ?", bareJid);
             deleteWhereJid(connection, "DELETE FROM scram_credentials WHERE bare_jid = ?", bareJid);
             return deleteWhereJid(connection, "DELETE FROM accounts WHERE bare_jid = ?", bareJid) > 0;

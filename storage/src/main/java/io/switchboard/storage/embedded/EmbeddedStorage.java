@@ -2,6 +2,7 @@ package io.switchboard.storage.embedded;
 
 import io.switchboard.storage.AccountStore;
 import io.switchboard.storage.OfflineStore;
+import io.switchboard.storage.RosterStore;
 import io.switchboard.storage.Storage;
 import io.switchboard.storage.StorageException;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -41,11 +43,13 @@ public final class EmbeddedStorage implements Storage {
     private final SqliteWorkers workers;
     private final EmbeddedAccountStore accounts;
     private final EmbeddedOfflineStore offline;
+    private final EmbeddedRosterStore rosters;
 
     private EmbeddedStorage(SqliteWorkers workers, Clock clock) {
         this.workers = workers;
         this.accounts = new EmbeddedAccountStore(workers, clock);
         this.offline = new EmbeddedOfflineStore(workers);
+        this.rosters = new EmbeddedRosterStore(workers);
     }
 
     /**
@@ -60,6 +64,14 @@ public final class EmbeddedStorage implements Storage {
     }
 
     static EmbeddedStorage open(Path dataDirectory, Clock clock) {
+        return open(dataDirectory, clock, Migrations.ALL);
+    }
+
+    /**
+     * With a prefix of {@link Migrations#ALL}, opens the database as an older release would have
+     * (for upgrade tests). The stores still expect the latest schema.
+     */
+    static EmbeddedStorage open(Path dataDirectory, Clock clock, List<Migration> migrations) {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Path directory = dataDirectory.toAbsolutePath().normalize();
         try {
@@ -77,9 +89,9 @@ public final class EmbeddedStorage implements Storage {
         // exception from open(), instead of as a failed first query later.
         try (Connection connection = workers.openConnection()) {
             enableWal(connection, file);
-            int applied = SchemaMigrator.migrate(connection, Migrations.ALL, clock, file.toString());
+            int applied = SchemaMigrator.migrate(connection, migrations, clock, file.toString());
             LOG.info("Opened embedded storage at {} (schema version {}, {} migration(s) applied)",
-                    file, Migrations.LATEST_VERSION, applied);
+                    file, SchemaMigrator.currentVersion(connection), applied);
         } catch (SQLException e) {
             workers.close();
             throw new StorageException("cannot open embedded storage at " + file + ": " + e.getMessage(), e);
@@ -131,6 +143,11 @@ public final class EmbeddedStorage implements Storage {
     @Override
     public OfflineStore offline() {
         return offline;
+    }
+
+    @Override
+    public RosterStore rosters() {
+        return rosters;
     }
 
     @Override

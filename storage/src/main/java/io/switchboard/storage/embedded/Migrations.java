@@ -57,6 +57,53 @@ final class Migrations {
                     -- Serves fetch (per user, oldest first) and the cascade from accounts.
                     CREATE INDEX offline_messages_by_recipient
                         ON offline_messages (bare_jid, stored_at, seq);
+                    """),
+            new Migration(2, "rosters, pending subscription requests", """
+                    -- One counter per owner, bumped in the same transaction as every item change
+                    -- (RosterStore versions). A missing row means version 0.
+                    CREATE TABLE roster_versions (
+                        owner   TEXT    NOT NULL PRIMARY KEY REFERENCES accounts (bare_jid) ON DELETE CASCADE,
+                        version INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+
+                    -- subscription holds the RFC 6121 attribute value ('none', 'to', 'from',
+                    -- 'both'); the flags are 0/1. name NULL (no name) and '' are distinct.
+                    CREATE TABLE roster_items (
+                        owner         TEXT    NOT NULL REFERENCES accounts (bare_jid) ON DELETE CASCADE,
+                        contact       TEXT    NOT NULL,
+                        name          TEXT,
+                        subscription  TEXT    NOT NULL,
+                        ask_subscribe INTEGER NOT NULL,
+                        approved      INTEGER NOT NULL,
+                        PRIMARY KEY (owner, contact)
+                    ) WITHOUT ROWID;
+
+                    -- Serves RosterStore.owners (who has this contact?) without a scan; covering,
+                    -- and already in owner order.
+                    CREATE INDEX roster_items_by_contact ON roster_items (contact, owner);
+
+                    -- One row per group of an item. A table rather than an encoded column: any
+                    -- string is a valid group name, so no separator or escaping can break it.
+                    CREATE TABLE roster_groups (
+                        owner   TEXT NOT NULL,
+                        contact TEXT NOT NULL,
+                        name    TEXT NOT NULL,
+                        PRIMARY KEY (owner, contact, name),
+                        FOREIGN KEY (owner, contact) REFERENCES roster_items (owner, contact) ON DELETE CASCADE
+                    ) WITHOUT ROWID;
+
+                    -- At most one pending request per requester; the index gives pending() its
+                    -- oldest-first order (ties by requester) without sorting.
+                    CREATE TABLE pending_subscriptions (
+                        owner       TEXT    NOT NULL REFERENCES accounts (bare_jid) ON DELETE CASCADE,
+                        from_jid    TEXT    NOT NULL,
+                        received_at INTEGER NOT NULL,
+                        stanza      BLOB    NOT NULL,
+                        PRIMARY KEY (owner, from_jid)
+                    ) WITHOUT ROWID;
+
+                    CREATE INDEX pending_subscriptions_by_age
+                        ON pending_subscriptions (owner, received_at, from_jid);
                     """));
 
     /** Version a fully migrated database has. */

@@ -7,7 +7,11 @@ import io.switchboard.protocol.sasl.ScramAlgorithm;
 import io.switchboard.protocol.sasl.ScramCredential;
 import io.switchboard.storage.Account;
 import io.switchboard.storage.OfflineMessage;
+import io.switchboard.storage.PendingSubscription;
+import io.switchboard.storage.Roster;
+import io.switchboard.storage.RosterItem;
 import io.switchboard.storage.StorageException;
+import io.switchboard.storage.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +27,11 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -66,7 +72,8 @@ class EmbeddedStorageTest {
             assertThat(versions).hasSize(EmbeddedStorage.latestSchemaVersion());
             assertThat(versions.get(versions.size() - 1)).isEqualTo(EmbeddedStorage.latestSchemaVersion());
         }
-        assertThat(tables()).contains("accounts", "scram_credentials", "offline_messages", "schema_version");
+        assertThat(tables()).contains("accounts", "scram_credentials", "offline_messages", "schema_version",
+                "roster_versions", "roster_items", "roster_groups", "pending_subscriptions");
     }
 
     @Test
@@ -338,6 +345,133 @@ class EmbeddedStorageTest {
         }
     }
 
+    // ---------------------------------------------------------------- rosters
+
+    @Test
+    void rosterMigrationAppliesToADatabaseFromTheReleaseBefore() throws Exception {
+        // What the release before rosters left on disk: schema version 1, with data in it.
+        ScramCredential credential = credential("pw");
+        OfflineMessage m = new OfflineMessage("m1", "alice@localhost",
+                Instant.now().truncatedTo(ChronoUnit.MILLIS), "<message/>".getBytes(StandardCharsets.UTF_8));
+        try (EmbeddedStorage old = EmbeddedStorage.open(dir, Clock.systemUTC(), Migrations.ALL.subList(0, 1))) {
+            await(old.accounts().create("alice@localhost", List.of(credential)));
+            await(old.accounts().create("bob@localhost", List.of()));
+            await(old.offline().store(m));
+        }
+        try (Connection c = raw()) {
+            assertThat(SchemaMigrator.currentVersion(c)).isEqualTo(1);
+        }
+        assertThat(tables()).doesNotContain("roster_items", "pending_subscriptions");
+        List<String> version1Row = schemaVersionRows();
+
+        try (EmbeddedStorage storage = EmbeddedStorage.open(dir)) {
+            // Old data intact...
+            Account alice = await(storage.accounts().find("alice@localhost")).orElseThrow();
+            assertThat(alice.credential(ScramAlgorithm.SHA_256).orElseThrow().verifyPassword("pw")).isTrue();
+            assertThat(await(storage.offline().fetch("alice@localhost", 10))).containsExactly(m);
+            // ...and the new tables work, starting empty.
+            assertThat(await(storage.rosters().roster("alice@localhost"))).isEqualTo(Roster.EMPTY);
+            RosterItem bob = new RosterItem("bob@localhost", "Bob", Set.of("Friends"), Subscription.BOTH, false, false);
+            assertThat(await(storage.rosters().put("alice@localhost", bob))).isEqualTo(1L);
+            await(storage.rosters().addPending("bob@localhost", new PendingSubscription("carol@localhost",
+                    Instant.now().truncatedTo(ChronoUnit.MILLIS), new byte[] {1})));
+            assertThat(await(storage.rosters().owners("bob@localhost"))).containsExactly("alice@localhost");
+            // Account deletion, whose SQL now touches the new tables, works on the upgraded file.
+            assertThat(await(storage.accounts().delete("alice@localhost"))).isTrue();
+            assertThat(await(storage.rosters().owners("bob@localhost"))).isEmpty();
+        }
+
+        List<String> rows = schemaVersionRows();
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0)).isEqualTo(version1Row.get(0)); // migration 1 not re-run
+        assertThat(rows.get(1)).startsWith("2|");
+        try (EmbeddedStorage storage = EmbeddedStorage.open(dir)) {
+            assertThat(await(storage.rosters().pending("bob@localhost"))).hasSize(1);
+        }
+    }
+
+    @Test
+    void ownersIsAnsweredFromTheContactIndex() throws Exception {
+        EmbeddedStorage.open(dir).close();
+
+        try (Connection c = raw(); PreparedStatement s = c.prepareStatement("EXPLAIN QUERY PLAN " + EmbeddedRosterStore.OWNERS_SQL)) {
+            s.setString(1, "bob@localhost");
+            StringBuilder plan = new StringBuilder();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    plan.append(rs.getString("detail")).append('\n');
+                }
+            }
+            // e.g. "SEARCH roster_items USING COVERING INDEX roster_items_by_contact (contact=?)"
+            assertThat(plan.toString()).contains("roster_items_by_contact").doesNotContain("SCAN")
+                    .doesNotContain("TEMP B-TREE");
+        }
+    }
+
+    @Test
+    void itemChangeAndVersionBumpCommitTogether() throws Exception {
+        try (EmbeddedStorage storage = EmbeddedStorage.open(dir)) {
+            await(storage.accounts().create("alice@localhost", List.of()));
+            RosterItem bob = RosterItem.of("bob@localhost").withGroups(List.of("Friends"));
+            await(storage.rosters().put("alice@localhost", bob));
+            // Failures injected after the item row is written: once while writing the groups, once
+            // while bumping the version (the last step).
+            try (Connection c = raw(); Statement s = c.createStatement()) {
+                s.executeUpdate("""
+                        CREATE TRIGGER fail_group BEFORE INSERT ON roster_groups WHEN NEW.name = 'boom'
+                        BEGIN SELECT RAISE(ABORT, 'injected group failure'); END""");
+                s.executeUpdate("""
+                        CREATE TRIGGER fail_bump BEFORE UPDATE ON roster_versions WHEN NEW.version = 3
+                        BEGIN SELECT RAISE(ABORT, 'injected version failure'); END""");
+            }
+
+            assertThat(failure(storage.rosters().put("alice@localhost",
+                    bob.withName("Bob").withGroups(List.of("Friends", "boom")))))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("injected group failure");
+            assertThat(await(storage.rosters().roster("alice@localhost"))).isEqualTo(new Roster(1, List.of(bob)));
+
+            RosterItem carol = RosterItem.of("carol@localhost");
+            assertThat(await(storage.rosters().put("alice@localhost", carol))).isEqualTo(2L);
+            assertThat(failure(storage.rosters().put("alice@localhost", RosterItem.of("dave@localhost"))))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("injected version failure");
+            assertThat(failure(storage.rosters().remove("alice@localhost", "bob@localhost")))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("injected version failure");
+            assertThat(await(storage.rosters().roster("alice@localhost"))).isEqualTo(new Roster(2, List.of(bob, carol)));
+            assertThat(await(storage.rosters().owners("dave@localhost"))).isEmpty();
+        }
+    }
+
+    @Test
+    void concurrentRosterWritesAcrossInstancesGetDistinctVersions() throws Exception {
+        try (EmbeddedStorage a = EmbeddedStorage.open(dir); EmbeddedStorage b = EmbeddedStorage.open(dir)) {
+            await(a.accounts().create("alice@localhost", List.of()));
+            int writers = 20;
+            ExecutorService pool = Executors.newFixedThreadPool(writers);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<Long>> results = new ArrayList<>();
+                for (int i = 0; i < writers; i++) {
+                    EmbeddedStorage target = i % 2 == 0 ? a : b;
+                    RosterItem item = RosterItem.of("c" + i + "@localhost");
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return await(target.rosters().put("alice@localhost", item));
+                    }));
+                }
+                start.countDown();
+                List<Long> versions = new ArrayList<>();
+                for (Future<Long> result : results) {
+                    versions.add(result.get(30, TimeUnit.SECONDS));
+                }
+                assertThat(versions).doesNotHaveDuplicates().allSatisfy(v -> assertThat(v).isBetween(1L, (long) writers));
+                assertThat(await(b.rosters().roster("alice@localhost")).items()).hasSize(writers);
+                assertThat(await(a.rosters().version("alice@localhost"))).isEqualTo(writers);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private Path file() {
@@ -379,6 +513,17 @@ class EmbeddedStorageTest {
 
     private static ScramCredential credential(String password) {
         return ScramCredential.generate(ScramAlgorithm.SHA_256, password, 4096);
+    }
+
+    private static Throwable failure(CompletionStage<?> stage) {
+        try {
+            stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("expected the stage to fail");
     }
 
     private static <T> T await(CompletionStage<T> stage) {

@@ -1,12 +1,12 @@
 package io.switchboard.router.mod.offline;
 
+import io.switchboard.protocol.xml.StanzaParsing;
 import io.switchboard.cluster.bus.RoutedStanza;
 import io.switchboard.cluster.bus.StanzaKind;
 import io.switchboard.cluster.directory.SessionEntry;
 import io.switchboard.protocol.jid.Jid;
 import io.switchboard.protocol.xml.Namespaces;
 import io.switchboard.protocol.xml.XmlElement;
-import io.switchboard.router.StanzaParsing;
 import io.switchboard.router.module.FeatureModule;
 import io.switchboard.router.module.ModuleContext;
 import io.switchboard.storage.OfflineMessage;

@@ -1,17 +1,13 @@
-package io.switchboard.router;
+package io.switchboard.protocol.xml;
 
 import io.switchboard.protocol.error.StreamErrorCondition;
-import io.switchboard.protocol.xml.Namespaces;
-import io.switchboard.protocol.xml.ParserLimits;
-import io.switchboard.protocol.xml.StreamHeader;
-import io.switchboard.protocol.xml.XmlElement;
-import io.switchboard.protocol.xml.XmppStreamParser;
 
 import java.nio.charset.StandardCharsets;
 
 /**
- * Parses a stanza carried on the event bus, for the paths that need its content (server IQs,
- * errors, offline storage). Routing itself never calls this: it reads the header.
+ * Parses one serialized jabber:client stanza (as carried on the event bus), for the paths that
+ * need its content (server IQs, errors, offline storage, rosters). Routing itself never calls
+ * this: it reads the routing header.
  */
 public final class StanzaParsing {
     private static final byte[] OPEN = ("<stream:stream xmlns='" + Namespaces.CLIENT + "' xmlns:stream='"

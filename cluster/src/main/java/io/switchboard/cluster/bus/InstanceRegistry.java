@@ -15,32 +15,40 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The live router instances, each with an address of its own. RFC 6120 §10.1 requires a
- * sender's stanzas to be processed in order; a shared point-to-point address spreads consecutive
- * stanzas over different routers, which then race. So a connector sends all stanzas of one
- * connection to one router instance, chosen by rendezvous hashing over this registry: stable for
- * a connection while the set of routers is stable, and only the connections of a router that
- * leaves move elsewhere.
+ * The live instances of one role (routers, presence services), each with an address of its own,
+ * so that work with a key can always go to the same instance. RFC 6120 §10.1 requires a sender's
+ * stanzas to be processed in order, and a user's presence updates must stay ordered; a shared
+ * point-to-point address spreads consecutive messages over different instances, which then race.
+ * So senders pick the instance by rendezvous hashing of the key (a connection id for routers, a
+ * bare JID for presence) over this registry: stable while the set of instances is stable, and
+ * only the keys of an instance that leaves move elsewhere.
  *
- * <p>Held in a Hazelcast ReplicatedMap (tiny, read on every stanza, changed only when routers
+ * <p>Held in a Hazelcast ReplicatedMap (tiny, read on every send, changed only when instances
  * start or stop); entries of a member that leaves the cluster are removed by the survivors.
  */
-public final class RouterRegistry implements EntryListener<String, String>, MembershipListener {
-    public static final String MAP_NAME = "switchboard.routers";
+public final class InstanceRegistry implements EntryListener<String, String>, MembershipListener {
+    public static final String ROUTERS = "switchboard.routers";
+    public static final String PRESENCE = "switchboard.presence-instances";
 
     private final ReplicatedMap<String, String> map;
+    private final String sharedAddress;
     private volatile List<String> addresses = List.of();
 
-    public RouterRegistry(HazelcastInstance hazelcast) {
-        this.map = hazelcast.getReplicatedMap(MAP_NAME);
+    /**
+     * @param mapName       which role's registry
+     * @param sharedAddress the role's shared address, used while no instance is registered
+     */
+    public InstanceRegistry(HazelcastInstance hazelcast, String mapName, String sharedAddress) {
+        this.map = hazelcast.getReplicatedMap(mapName);
+        this.sharedAddress = sharedAddress;
         map.addEntryListener(this);
         hazelcast.getCluster().addMembershipListener(this);
         refresh();
     }
 
-    /** The address a router verticle consumes besides the shared one. */
-    public static String instanceAddress(String nodeId, int index) {
-        return Addresses.ROUTER + "." + nodeId + "." + index;
+    /** The address of one instance: the role's shared address, the node id and an index. */
+    public String instanceAddress(String nodeId, int index) {
+        return sharedAddress + "." + nodeId + "." + index;
     }
 
     public void register(String address, String nodeId) {
@@ -53,11 +61,11 @@ public final class RouterRegistry implements EntryListener<String, String>, Memb
         refresh();
     }
 
-    /** The router address for all stanzas keyed by {@code key} (a connection id). */
-    public String routerFor(String key) {
+    /** The instance address for all work keyed by {@code key}. */
+    public String instanceFor(String key) {
         List<String> current = addresses;
         if (current.isEmpty()) {
-            return Addresses.ROUTER; // none registered (yet): any router will do
+            return sharedAddress; // none registered (yet): any instance will do
         }
         String best = null;
         long bestScore = Long.MIN_VALUE;
@@ -75,7 +83,12 @@ public final class RouterRegistry implements EntryListener<String, String>, Memb
         return addresses;
     }
 
-    private void refresh() {
+    /**
+     * Re-reads the local replica. Listeners keep the snapshot current; this also runs
+     * periodically because Hazelcast 5.5 can drop a ReplicatedMap event when listeners are
+     * registered concurrently (a ConcurrentModificationException inside its event dispatch).
+     */
+    public void refresh() {
         List<String> sorted = new ArrayList<>(map.keySet());
         sorted.sort(null);
         addresses = List.copyOf(sorted);
