@@ -106,7 +106,11 @@ public final class ConnectorNode {
                 LOG.info("Serving XMPP domain '{}' on {}:{} (direct TLS, XEP-0368)", s.domain(), s.directTls().host(),
                         s.directTls().port());
             }
-            started.complete();
+            if (s.c2s().enabled() && s.startTls() != ConnectorSettings.StartTlsPolicy.DISABLED) {
+                StartTlsWarmUp.run(cluster.vertx(), s).onComplete(v -> started.complete());
+            } else {
+                started.complete();
+            }
         });
         return consumer.completion().compose(v -> started.future());
     }
