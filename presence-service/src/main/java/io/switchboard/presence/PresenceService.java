@@ -3,7 +3,6 @@ package io.switchboard.presence;
 import io.switchboard.protocol.xml.StanzaParsing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.cluster.ClusterNode;
-import io.switchboard.cluster.bus.Addresses;
 import io.switchboard.cluster.bus.OrderedDispatcher;
 import io.switchboard.cluster.bus.RoutedStanza;
 import io.switchboard.cluster.bus.StanzaKind;
@@ -74,21 +73,12 @@ public final class PresenceService {
             rosterService = new RosterService(settings, storage.rosters(), storage.accounts(), cluster.directory(),
                     broadcaster, fanOut, metrics, vertx.eventBus());
             dispatcher = new OrderedDispatcher<>(m -> userOf(m.body()), m -> handle(m, context));
-            Future<Void> own = vertx.eventBus().<RoutedStanza>consumer(address, this::receive).completion();
-            Future<Void> shared = vertx.eventBus().<RoutedStanza>consumer(Addresses.PRESENCE, this::receive)
-                    .completion();
-            return Future.all(own, shared).compose(v -> vertx.executeBlocking(() -> {
-                cluster.presenceInstances().register(address, cluster.nodeId());
-                return null;
-            }));
+            return cluster.presenceInstances().<RoutedStanza>serve(vertx, address, cluster.nodeId(), this::receive);
         }
 
         @Override
         public Future<?> stop() {
-            return vertx.executeBlocking(() -> {
-                cluster.presenceInstances().unregister(address);
-                return null;
-            });
+            return cluster.presenceInstances().withdraw(vertx, address);
         }
 
         private void receive(Message<RoutedStanza> message) {

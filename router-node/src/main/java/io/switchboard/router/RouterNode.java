@@ -2,7 +2,6 @@ package io.switchboard.router;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.cluster.ClusterNode;
-import io.switchboard.cluster.bus.Addresses;
 import io.switchboard.cluster.bus.OrderedDispatcher;
 import io.switchboard.cluster.bus.RoutedStanza;
 import io.switchboard.storage.Storage;
@@ -84,22 +83,13 @@ public final class RouterNode {
             // RFC 6120 §10.1: each origin connection's stanzas, one after another.
             OrderedDispatcher<RoutedStanza> dispatcher = new OrderedDispatcher<>(
                     s -> s.originNode() + "/" + s.originConnection(), s -> router.route(s, context));
-            Future<Void> own = vertx.eventBus().<RoutedStanza>consumer(address,
-                    message -> dispatcher.dispatch(message.body())).completion();
-            Future<Void> shared = vertx.eventBus().<RoutedStanza>consumer(Addresses.ROUTER,
-                    message -> dispatcher.dispatch(message.body())).completion();
-            return Future.all(own, shared).compose(v -> vertx.executeBlocking(() -> {
-                cluster.routers().register(address, cluster.nodeId());
-                return null;
-            }));
+            return cluster.routers().<RoutedStanza>serve(vertx, address, cluster.nodeId(),
+                    message -> dispatcher.dispatch(message.body()));
         }
 
         @Override
         public Future<?> stop() {
-            return vertx.executeBlocking(() -> {
-                cluster.routers().unregister(address);
-                return null;
-            });
+            return cluster.routers().withdraw(vertx, address);
         }
     }
 }

@@ -8,6 +8,10 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.MapEvent;
 import com.hazelcast.replicatedmap.ReplicatedMap;
 import io.switchboard.cluster.ClusterNode;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -49,6 +53,27 @@ public final class InstanceRegistry implements EntryListener<String, String>, Me
     /** The address of one instance: the role's shared address, the node id and an index. */
     public String instanceAddress(String nodeId, int index) {
         return sharedAddress + "." + nodeId + "." + index;
+    }
+
+    /**
+     * Starts serving as one instance: consumes the instance's own address and the role's shared
+     * one with the same handler, then registers the instance so senders start choosing it.
+     */
+    public <T> Future<Void> serve(Vertx vertx, String address, String nodeId, Handler<Message<T>> handler) {
+        Future<Void> own = vertx.eventBus().<T>consumer(address, handler).completion();
+        Future<Void> shared = vertx.eventBus().<T>consumer(sharedAddress, handler).completion();
+        return Future.all(own, shared).compose(v -> vertx.executeBlocking(() -> {
+            register(address, nodeId);
+            return null;
+        }));
+    }
+
+    /** Stops senders from choosing an instance (its consumers go with its verticle). */
+    public Future<Void> withdraw(Vertx vertx, String address) {
+        return vertx.executeBlocking(() -> {
+            unregister(address);
+            return null;
+        });
     }
 
     public void register(String address, String nodeId) {

@@ -76,11 +76,8 @@ final class DirectoryProcessors {
         @Override
         public SessionEntry process(Map.Entry<String, UserSessions> mapEntry) {
             UserSessions current = mapEntry.getValue();
-            if (current == null) {
-                return null;
-            }
-            SessionEntry existing = current.resource(resource).orElse(null);
-            if (existing == null || !existing.connectionId().equals(connectionId)) {
+            SessionEntry existing = current == null ? null : current.ownedBy(resource, connectionId);
+            if (existing == null) {
                 return null;
             }
             UserSessions next = current.without(existing);
@@ -132,11 +129,8 @@ final class DirectoryProcessors {
         @Override
         public SessionEntry process(Map.Entry<String, UserSessions> mapEntry) {
             UserSessions current = mapEntry.getValue();
-            if (current == null) {
-                return null;
-            }
-            SessionEntry existing = current.resource(resource).orElse(null);
-            if (existing == null || !existing.connectionId().equals(connectionId)) {
+            SessionEntry existing = current == null ? null : current.ownedBy(resource, connectionId);
+            if (existing == null) {
                 return null;
             }
             if (existing.available() != available || existing.priority() != priority) {
@@ -189,8 +183,8 @@ final class DirectoryProcessors {
         @Override
         public Boolean process(Map.Entry<String, UserSessions> mapEntry) {
             UserSessions current = mapEntry.getValue();
-            SessionEntry existing = current == null ? null : current.resource(resource).orElse(null);
-            if (existing == null || !existing.connectionId().equals(connectionId)) {
+            SessionEntry existing = current == null ? null : current.ownedBy(resource, connectionId);
+            if (existing == null) {
                 return false;
             }
             if (!existing.rosterRequested()) {

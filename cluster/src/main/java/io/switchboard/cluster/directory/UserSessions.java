@@ -35,6 +35,19 @@ public final class UserSessions implements IdentifiedDataSerializable {
         return Optional.empty();
     }
 
+    /**
+     * The entry for a resource if it still belongs to that connection, else null: changes sent
+     * on behalf of a replaced session must not touch its replacement.
+     */
+    SessionEntry ownedBy(String resource, String connectionId) {
+        for (SessionEntry e : entries) {
+            if (e.resource().equals(resource)) {
+                return e.connectionId().equals(connectionId) ? e : null;
+            }
+        }
+        return null;
+    }
+
     UserSessions replacing(SessionEntry replacement) {
         List<SessionEntry> next = new ArrayList<>(entries.size() + 1);
         for (SessionEntry e : entries) {
