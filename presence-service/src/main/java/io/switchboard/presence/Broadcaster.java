@@ -45,7 +45,10 @@ final class Broadcaster {
     private final Vertx vertx;
     private final IMap<String, byte[]> lastPresence;
     private final IMap<String, ArrayList<String>> directed;
-    /** Coalescing windows open per full JID; confined to the service's event loop. */
+    /**
+     * Coalescing windows open per session (connection id, not full JID: a new login with the same
+     * resource is a new session); confined to the service's event loop.
+     */
     private final Map<String, Window> windows = new HashMap<>();
 
     private static final class Window {
@@ -73,16 +76,16 @@ final class Broadcaster {
      */
     Future<Void> broadcast(RoutedStanza presence, Context context, java.util.function.Consumer<RoutedStanza> redispatch) {
         metrics.updatesIn.increment();
-        String fullJid = presence.from();
+        String session = presence.originNode() + "/" + presence.originConnection();
         boolean unavailable = "unavailable".equals(presence.type());
         if (settings.naiveFanOut()) {
             return send(presence, context);
         }
-        Window window = windows.get(fullJid);
+        Window window = windows.get(session);
         if (unavailable) {
             if (window != null) {
                 vertx.cancelTimer(window.timerId);
-                windows.remove(fullJid);
+                windows.remove(session);
                 if (window.pending != null) {
                     metrics.coalesced.increment();
                 }
@@ -96,15 +99,15 @@ final class Broadcaster {
             window.pending = presence;
             return Future.succeededFuture();
         }
-        openWindow(fullJid, redispatch);
+        openWindow(session, redispatch);
         return send(presence, context);
     }
 
-    private void openWindow(String fullJid, java.util.function.Consumer<RoutedStanza> redispatch) {
+    private void openWindow(String session, java.util.function.Consumer<RoutedStanza> redispatch) {
         Window window = new Window();
-        windows.put(fullJid, window);
+        windows.put(session, window);
         window.timerId = vertx.setTimer(Math.max(1, settings.coalesceWindow().toMillis()), id -> {
-            Window current = windows.remove(fullJid);
+            Window current = windows.remove(session);
             if (current != null && current.pending != null) {
                 // The latest update of the burst: it goes through the queue like any other, opening a new window.
                 redispatch.accept(current.pending);
@@ -119,21 +122,23 @@ final class Broadcaster {
         boolean unavailable = "unavailable".equals(presence.type());
         byte[] xml = presence.xml();
         Future<byte[]> previous = Future.fromCompletionStage(lastPresence.getAsync(presence.from()), context);
+        String session = presence.originConnection();
         return previous.compose(last -> {
-            if (!unavailable && !settings.naiveFanOut() && last != null && Arrays.equals(last, xml)) {
+            boolean sameSession = last != null && session.equals(sessionOf(last));
+            if (!unavailable && !settings.naiveFanOut() && sameSession && Arrays.equals(xmlOf(last), xml)) {
                 metrics.duplicatesDropped.increment(); // identical to what everyone already has
                 return Future.succeededFuture();
             }
             Future<?> stored = unavailable
                     ? Future.fromCompletionStage(lastPresence.removeAsync(presence.from()), context)
-                    : Future.fromCompletionStage(lastPresence.setAsync(presence.from(), xml), context);
+                    : Future.fromCompletionStage(lastPresence.setAsync(presence.from(), stamp(session, xml)), context);
             Future<List<String>> directedTo = unavailable
                     ? Future.fromCompletionStage(directed.removeAsync(presence.from()), context)
                         .map(l -> l == null ? List.<String>of() : l)
                     : Future.succeededFuture(List.of());
             Future<List<RosterItem>> roster = Future.fromCompletionStage(rosters.roster(bare), context)
                     .map(r -> r.items());
-            boolean initial = !unavailable && last == null;
+            boolean initial = !unavailable && !sameSession; // a new session of a resource starts afresh
             return Future.all(stored, directedTo, roster).compose(v -> recipients(from, roster.result(),
                     directedTo.result(), unavailable, presence.originConnection(), context).compose(recipients -> {
                         fanOut.send(xml, recipients, presence.ingressMicros());
@@ -274,6 +279,40 @@ final class Broadcaster {
         if (fullJids.isEmpty()) {
             return Future.succeededFuture(Map.of());
         }
-        return vertx.executeBlocking(() -> lastPresence.getAll(fullJids), false);
+        return vertx.executeBlocking(() -> {
+            Map<String, byte[]> stanzas = new HashMap<>();
+            lastPresence.getAll(fullJids).forEach((jid, value) -> stanzas.put(jid, xmlOf(value)));
+            return stanzas;
+        }, false);
+    }
+
+    // The stored value is "<connection id> NUL <presence bytes>": NUL cannot occur in XML, and the
+    // connection id tells a new session of the same full JID from the old one.
+
+    private static byte[] stamp(String session, byte[] xml) {
+        byte[] id = session.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] value = new byte[id.length + 1 + xml.length];
+        System.arraycopy(id, 0, value, 0, id.length);
+        System.arraycopy(xml, 0, value, id.length + 1, xml.length);
+        return value;
+    }
+
+    private static int separator(byte[] value) {
+        for (int i = 0; i < value.length; i++) {
+            if (value[i] == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String sessionOf(byte[] value) {
+        int at = separator(value);
+        return at < 0 ? "" : new String(value, 0, at, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static byte[] xmlOf(byte[] value) {
+        int at = separator(value);
+        return at < 0 ? value : Arrays.copyOfRange(value, at + 1, value.length);
     }
 }

@@ -71,8 +71,10 @@ public final class PresenceService {
             broadcaster = new Broadcaster(settings, cluster.directory(), storage.rosters(), fanOut, metrics, vertx,
                     cluster.hazelcast());
             rosterService = new RosterService(settings, storage.rosters(), storage.accounts(), cluster.directory(),
-                    broadcaster, fanOut, metrics, vertx.eventBus());
-            dispatcher = new OrderedDispatcher<>(m -> userOf(m.body()), m -> handle(m, context));
+                    broadcaster, fanOut, metrics, vertx.eventBus(), cluster.presenceInstances());
+            // Ordered per user; a contact's side of a subscription is ordered with the contact's work.
+            dispatcher = new OrderedDispatcher<>(m -> isInbound(m) ? m.body().to() : userOf(m.body()),
+                    m -> handle(m, context));
             return cluster.presenceInstances().<RoutedStanza>serve(vertx, address, cluster.nodeId(), this::receive);
         }
 
@@ -85,8 +87,16 @@ public final class PresenceService {
             dispatcher.dispatch(message);
         }
 
+        private boolean isInbound(Message<RoutedStanza> message) {
+            return RosterService.INBOUND.equals(message.headers().get(RosterService.PHASE_HEADER));
+        }
+
         private Future<Void> handle(Message<RoutedStanza> message, Context context) {
             RoutedStanza presence = message.body();
+            if (isInbound(message)) {
+                return rosterService.inboundStep(presence,
+                        RosterService.Effect.valueOf(message.headers().get(RosterService.EFFECT_HEADER)), context);
+            }
             if (presence.kind() == StanzaKind.IQ) {
                 return rosterIq(message, context);
             }

@@ -2,6 +2,7 @@ package io.switchboard.presence;
 
 import io.switchboard.cluster.bus.Addresses;
 import io.switchboard.cluster.bus.Delivery;
+import io.switchboard.cluster.bus.InstanceRegistry;
 import io.switchboard.cluster.bus.RoutedStanza;
 import io.switchboard.cluster.bus.StanzaKind;
 import io.switchboard.cluster.directory.SessionDirectory;
@@ -13,14 +14,17 @@ import io.switchboard.presence.subscription.SubscriptionType;
 import io.switchboard.protocol.error.StanzaErrorCondition;
 import io.switchboard.protocol.jid.Jid;
 import io.switchboard.protocol.xml.Namespaces;
+import io.switchboard.protocol.xml.StanzaParsing;
 import io.switchboard.protocol.xml.XmlElement;
 import io.switchboard.storage.AccountStore;
 import io.switchboard.storage.PendingSubscription;
+import io.switchboard.storage.Roster;
 import io.switchboard.storage.RosterItem;
 import io.switchboard.storage.RosterStore;
 import io.switchboard.storage.Subscription;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 
 import java.time.Instant;
@@ -49,6 +53,7 @@ final class RosterService {
     private final FanOut fanOut;
     private final PresenceMetrics metrics;
     private final EventBus eventBus;
+    private final InstanceRegistry presenceInstances;
     private final AtomicLong pushIds = new AtomicLong();
 
     /** A roster-IQ outcome: the result payload, or a stanza error. */
@@ -63,7 +68,8 @@ final class RosterService {
     }
 
     RosterService(PresenceSettings settings, RosterStore rosters, AccountStore accounts, SessionDirectory directory,
-                  Broadcaster broadcaster, FanOut fanOut, PresenceMetrics metrics, EventBus eventBus) {
+                  Broadcaster broadcaster, FanOut fanOut, PresenceMetrics metrics, EventBus eventBus,
+                  InstanceRegistry presenceInstances) {
         this.settings = settings;
         this.rosters = rosters;
         this.accounts = accounts;
@@ -72,6 +78,7 @@ final class RosterService {
         this.fanOut = fanOut;
         this.metrics = metrics;
         this.eventBus = eventBus;
+        this.presenceInstances = presenceInstances;
     }
 
     // ---- roster IQs (RFC 6121 §2) ------------------------------------------------------------------
@@ -83,14 +90,14 @@ final class RosterService {
         if ("get".equals(iq.attribute("type"))) {
             Future<Boolean> interested = Future.fromCompletionStage(
                     directory.markRosterRequested(owner, user.resource(), request.originConnection()), context);
-            return interested.compose(v -> Future.fromCompletionStage(rosters.roster(owner), context)).map(roster -> {
+            Future<Roster> roster = interested.compose(v -> Future.fromCompletionStage(rosters.roster(owner), context));
+            return roster.compose(r -> versionString(owner, r.version(), context)).map(current -> {
                 String ver = query.attribute("ver");
-                if (ver != null && ver.equals(Long.toString(roster.version()))) {
+                if (current.equals(ver)) {
                     return IqAnswer.result(null); // XEP-0237 §2.3: unchanged, nothing to send
                 }
-                XmlElement.Builder result = XmlElement.builder("query", ROSTER)
-                        .attribute("ver", Long.toString(roster.version()));
-                for (RosterItem item : roster.items()) {
+                XmlElement.Builder result = XmlElement.builder("query", ROSTER).attribute("ver", current);
+                for (RosterItem item : roster.result().items()) {
                     result.child(itemElement(item));
                 }
                 return IqAnswer.result(result.build());
@@ -146,10 +153,12 @@ final class RosterService {
             RosterItem item = existing.get();
             Future<Void> cancel = Future.succeededFuture();
             if (item.subscription().hasTo() || item.askSubscribe()) {
-                cancel = cancel.compose(v -> subscription(owner, contact, SubscriptionType.UNSUBSCRIBE, 0, context));
+                cancel = cancel.compose(v -> outbound(owner, contact, SubscriptionType.UNSUBSCRIBE,
+                        minimalStanza(owner, SubscriptionType.UNSUBSCRIBE), 0, context));
             }
             if (item.subscription().hasFrom()) {
-                cancel = cancel.compose(v -> subscription(owner, contact, SubscriptionType.UNSUBSCRIBED, 0, context));
+                cancel = cancel.compose(v -> outbound(owner, contact, SubscriptionType.UNSUBSCRIBED,
+                        minimalStanza(owner, SubscriptionType.UNSUBSCRIBED), 0, context));
             }
             return cancel.compose(v -> Future.fromCompletionStage(rosters.remove(owner, contact), context))
                     .compose(version -> push(owner, new RosterItem(contact, null, Set.of(), Subscription.NONE,
@@ -158,9 +167,31 @@ final class RosterService {
         });
     }
 
-    // ---- subscriptions (RFC 6121 §3) -----------------------------------------------------------------
+    /**
+     * The XEP-0237 version string: the store's counter plus the account's creation time, because
+     * the counter starts again when an account is deleted and re-created, and a client caching the
+     * old account's roster must not be told it is current.
+     */
+    private Future<String> versionString(String owner, long version, Context context) {
+        return Future.fromCompletionStage(accounts.find(owner), context).map(account -> version + "-"
+                + account.map(a -> Long.toString(a.createdAt().toEpochMilli(), 36)).orElse("0"));
+    }
 
-    /** A subscription stanza the user sent (outbound), then its arrival at the contact (inbound). */
+    // ---- subscriptions (RFC 6121 §3) -----------------------------------------------------------------
+    //
+    // A subscription stanza changes two rosters. Each roster is only ever changed in its owner's
+    // ordered queue: the sender's side (outbound) runs in the sender's queue, then the contact's
+    // side (inbound) is handed to the contact's queue on the instance that owns the contact. Two
+    // users approving each other at the same moment therefore cannot overwrite each other.
+
+    /** How the sender's outbound step changed whether the contact sees the sender's presence. */
+    enum Effect { NONE, STARTED, ENDED }
+
+    static final String PHASE_HEADER = "sb-phase";
+    static final String INBOUND = "inbound";
+    static final String EFFECT_HEADER = "sb-effect";
+
+    /** A subscription stanza the user sent: its outbound step, then the contact's inbound step. */
     Future<Void> subscriptionStanza(RoutedStanza presence, Context context) {
         Optional<SubscriptionType> type = SubscriptionType.fromPresenceType(presence.type());
         if (type.isEmpty()) {
@@ -172,60 +203,83 @@ final class RosterService {
         if (user.equals(contact)) {
             return Future.succeededFuture(); // subscribing to oneself is implicit (RFC 6121 §4.2.2)
         }
-        return subscription(user, contact, type.get(), presence.ingressMicros(), context);
+        // RFC 6121 §3.1.2: stamped with the user's bare JID; id, status, nick etc. travel unchanged.
+        byte[] stanza = StanzaParsing.parse(presence.xml()).withAttribute("from", user).withoutAttribute("to")
+                .toBytes();
+        return outbound(user, contact, type.get(), stanza, presence.ingressMicros(), context);
     }
 
-    private Future<Void> subscription(String user, String contact, SubscriptionType type, long ingressMicros,
-                                      Context context) {
+    private Future<Void> outbound(String user, String contact, SubscriptionType type, byte[] stanza,
+                                  long ingressMicros, Context context) {
         return state(user, contact, context).compose(before -> {
             Outcome out = SubscriptionRules.outbound(before.state, type);
-            // The contact's side is processed first; the presence a new or ended subscription
-            // calls for follows the pushes and the subscription stanza (RFC 6121 §3.1.5, §3.1.6).
+            Effect effect = effect(before.state, out.newState());
             return apply(user, contact, before, out, context).compose(v -> {
-                if (!out.forward()) {
-                    return Future.succeededFuture();
-                }
-                Jid contactJid = Jid.of(contact);
-                if (!contactJid.domain().equals(settings.domain())) {
-                    return Future.succeededFuture(); // no federation yet: nothing reaches other domains
+                if (!out.forward() || !Jid.of(contact).domain().equals(settings.domain())) {
+                    return runEffect(effect, user, contact, context); // no federation yet
                 }
                 return Future.fromCompletionStage(accounts.exists(contact), context).compose(exists -> {
-                    if (!exists) {
-                        // RFC 6121 §3.1.3: no such contact, the request is refused on its behalf.
-                        return type == SubscriptionType.SUBSCRIBE
-                                ? inbound(user, contact, SubscriptionType.UNSUBSCRIBED, ingressMicros, context)
-                                : Future.succeededFuture();
+                    if (exists) {
+                        sendInbound(contact, user, type, stanza, effect, ingressMicros);
+                        return Future.succeededFuture();
                     }
-                    return inbound(contact, user, type, ingressMicros, context);
+                    if (type == SubscriptionType.SUBSCRIBE) {
+                        // RFC 6121 §3.1.3: no such contact, the request is refused on its behalf.
+                        sendInbound(user, contact, SubscriptionType.UNSUBSCRIBED,
+                                minimalStanza(contact, SubscriptionType.UNSUBSCRIBED), Effect.NONE, ingressMicros);
+                    }
+                    return runEffect(effect, user, contact, context);
                 });
-            }).compose(v -> presenceEffects(user, contact, before.state, out.newState(), context));
-        });
-    }
-
-    /** {@code type} arrives from {@code from} for {@code owner}. */
-    private Future<Void> inbound(String owner, String from, SubscriptionType type, long ingressMicros,
-                                 Context context) {
-        return state(owner, from, context).compose(before -> {
-            Outcome in = SubscriptionRules.inbound(before.state, type);
-            byte[] stanza = subscriptionStanza(from, owner, type);
-            Future<Void> stored = apply(owner, from, before, in, context);
-            if (in.newState().pendingIn() && !before.state.pendingIn()) {
-                stored = stored.compose(v -> Future.fromCompletionStage(rosters.addPending(owner,
-                        new PendingSubscription(from, Instant.now(), stanza)), context));
-            }
-            return stored.compose(v -> {
-                Future<Void> next = in.forward() ? deliverToAvailable(owner, stanza, ingressMicros, context)
-                        : Future.succeededFuture();
-                if (in.autoReply() != null) {
-                    // Approved on the owner's behalf (pre-approval or already From): the reply arrives at the requester.
-                    next = next.compose(v2 -> inbound(from, owner, in.autoReply(), ingressMicros, context));
-                }
-                return next.compose(v2 -> presenceEffects(owner, from, before.state, in.newState(), context));
             });
         });
     }
 
-    /** Stores the new state, pushes, and sends the presence a subscription change calls for. */
+    /** Queues {@code type} from {@code from} for {@code owner} in the owner's ordered queue. */
+    private void sendInbound(String owner, String from, SubscriptionType type, byte[] stanza, Effect senderEffect,
+                             long ingressMicros) {
+        RoutedStanza inbound = new RoutedStanza(StanzaKind.PRESENCE, type.presenceType(), null, from, owner, "", "",
+                ingressMicros, stanza);
+        eventBus.send(presenceInstances.instanceFor(owner), inbound, new DeliveryOptions()
+                .addHeader(PHASE_HEADER, INBOUND).addHeader(EFFECT_HEADER, senderEffect.name()));
+    }
+
+    /**
+     * The contact's side, in the contact's ('owner') queue. The sender's effect runs after the
+     * stanza is delivered, so the owner sees push, subscription stanza, then presence (§3.1.5).
+     */
+    Future<Void> inboundStep(RoutedStanza inbound, Effect senderEffect, Context context) {
+        Optional<SubscriptionType> type = SubscriptionType.fromPresenceType(inbound.type());
+        if (type.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        String owner = inbound.to();
+        String from = inbound.from();
+        return state(owner, from, context).compose(before -> {
+            Outcome in = SubscriptionRules.inbound(before.state, type.get());
+            Effect ownerEffect = effect(before.state, in.newState());
+            Future<Void> stored = apply(owner, from, before, in, context);
+            if (in.newState().pendingIn() && !before.state.pendingIn()) {
+                stored = stored.compose(v -> Future.fromCompletionStage(rosters.addPending(owner,
+                        new PendingSubscription(from, Instant.now(), inbound.xml())), context));
+            }
+            return stored.compose(v -> in.forward()
+                            ? deliverToAvailable(owner, inbound.xml(), inbound.ingressMicros(), context)
+                            : Future.succeededFuture())
+                    .compose(v -> runEffect(senderEffect, from, owner, context))
+                    .compose(v -> {
+                        if (in.autoReply() != null) {
+                            // Approved on the owner's behalf (pre-approval, or already From): the
+                            // requester gets 'subscribed', then the owner's presence.
+                            sendInbound(from, owner, in.autoReply(), minimalStanza(owner, in.autoReply()), ownerEffect,
+                                    inbound.ingressMicros());
+                            return Future.succeededFuture();
+                        }
+                        return runEffect(ownerEffect, owner, from, context);
+                    });
+        });
+    }
+
+    /** Stores the new state and pushes it when the item changed. */
     private Future<Void> apply(String owner, String contact, Current before, Outcome outcome, Context context) {
         SubscriptionState after = outcome.newState();
         Future<Void> done = Future.succeededFuture();
@@ -246,16 +300,20 @@ final class RosterService {
         return done;
     }
 
-    /** The contact starts or stops seeing the owner's presence. */
-    private Future<Void> presenceEffects(String owner, String contact, SubscriptionState before,
-                                         SubscriptionState after, Context context) {
+    private static Effect effect(SubscriptionState before, SubscriptionState after) {
         if (!before.from() && after.from()) {
-            return sendCurrentPresence(owner, contact, context); // RFC 6121 §3.1.5
+            return Effect.STARTED;
         }
-        if (before.from() && !after.from()) {
-            return sendUnavailable(owner, contact, context);     // §3.2.2, §3.3.3
-        }
-        return Future.succeededFuture();
+        return before.from() && !after.from() ? Effect.ENDED : Effect.NONE;
+    }
+
+    /** The contact starts or stops seeing the owner's presence (RFC 6121 §3.1.5, §3.2.2, §3.3.3). */
+    private Future<Void> runEffect(Effect effect, String owner, String contact, Context context) {
+        return switch (effect) {
+            case STARTED -> sendCurrentPresence(owner, contact, context);
+            case ENDED -> sendUnavailable(owner, contact, context);
+            default -> Future.succeededFuture();
+        };
     }
 
     private record Current(SubscriptionState state, Optional<RosterItem> item) {
@@ -285,7 +343,8 @@ final class RosterService {
     }
 
     private Future<Void> push(String owner, RosterItem item, long version, Context context, boolean removed) {
-        return Future.fromCompletionStage(directory.sessions(owner), context).map(sessions -> {
+        Future<String> ver = versionString(owner, version, context);
+        return ver.compose(v -> Future.fromCompletionStage(directory.sessions(owner), context)).map(sessions -> {
             XmlElement itemXml = removed ? XmlElement.builder("item", ROSTER).attribute("jid", item.contact())
                     .attribute("subscription", "remove").build() : itemElement(item);
             for (SessionEntry s : sessions) {
@@ -294,7 +353,7 @@ final class RosterService {
                 }
                 XmlElement pushIq = XmlElement.builder("iq", Namespaces.CLIENT).attribute("type", "set")
                         .attribute("id", "push" + pushIds.incrementAndGet()).attribute("to", owner + "/" + s.resource())
-                        .child(XmlElement.builder("query", ROSTER).attribute("ver", Long.toString(version))
+                        .child(XmlElement.builder("query", ROSTER).attribute("ver", ver.result())
                                 .child(itemXml))
                         .build();
                 eventBus.send(Addresses.connector(s.nodeId()),
@@ -353,8 +412,8 @@ final class RosterService {
         });
     }
 
-    /** A subscription stanza as the contact receives it: bare JIDs (RFC 6121 §3.1.2), no 'to' yet. */
-    private static byte[] subscriptionStanza(String from, String owner, SubscriptionType type) {
+    /** A subscription stanza the server sends on a user's behalf (no 'to' yet: delivery adds it). */
+    private static byte[] minimalStanza(String from, SubscriptionType type) {
         return XmlElement.builder("presence", Namespaces.CLIENT).attribute("from", from)
                 .attribute("type", type.presenceType()).build().toBytes();
     }

@@ -173,6 +173,8 @@ public final class StanzaRouter {
                 s.originConnection(), available, priority), context).transform(result -> {
             if (result.failed()) {
                 LOG.warn("Presence update failed for {}: {}", from, result.cause().toString());
+            } else if (result.result() == null) {
+                return presenceOfAnEndedSession(s, from, available, context);
             } else {
                 SessionEntry before = result.result();
                 if (available && priority >= 0 && before != null && (!before.available() || before.priority() < 0)) {
@@ -186,6 +188,29 @@ public final class StanzaRouter {
             count(s.kind(), "presence-service");
             outbound.toPresenceService(s);
             return Future.<Void>succeededFuture();
+        });
+    }
+
+    /**
+     * The directory no longer has this connection's session. If the resource was re-bound by a
+     * new login, the old session's presence is stale and must not override the new one; if the
+     * session simply ended (its connector unbinds right after sending the final unavailable), the
+     * unavailable must still reach its contacts (RFC 6121 §4.5.2).
+     */
+    private Future<Void> presenceOfAnEndedSession(RoutedStanza s, Jid from, boolean available, Context context) {
+        if (available) {
+            count(s.kind(), "ignored");
+            return Future.succeededFuture();
+        }
+        return Future.fromCompletionStage(directory.sessions(from.bare().toString()), context).map(sessions -> {
+            boolean replaced = sessions.stream().anyMatch(e -> e.resource().equals(from.resource()));
+            if (replaced) {
+                count(s.kind(), "ignored");
+            } else {
+                count(s.kind(), "presence-service");
+                outbound.toPresenceService(s);
+            }
+            return null;
         });
     }
 

@@ -17,6 +17,7 @@ final class StreamFeatures {
             features.child(XmlElement.builder("session", Namespaces.SESSION)
                     .child(XmlElement.of("optional", Namespaces.SESSION)));
             features.child(XmlElement.of("ver", "urn:xmpp:features:rosterver")); // XEP-0237 §2.1
+            features.child(XmlElement.of("sub", "urn:xmpp:features:pre-approval")); // RFC 6121 §3.4
             return features.build();
         }
         boolean tlsOffered = connection.transport().supportsStartTls()
