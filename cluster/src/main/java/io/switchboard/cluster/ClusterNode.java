@@ -7,6 +7,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.switchboard.cluster.bus.Codecs;
 import io.switchboard.cluster.bus.Addresses;
 import io.switchboard.cluster.bus.InstanceRegistry;
+import io.switchboard.cluster.directory.NodeDepartures;
 import io.switchboard.cluster.directory.SessionDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -54,6 +55,7 @@ public final class ClusterNode {
                             settings.nodeId(), hz.getCluster().getMembers().size(),
                             (System.nanoTime() - started) / 1_000_000);
                     ClusterNode node = new ClusterNode(vertx, hz, settings.nodeId());
+                    new NodeDepartures(hz, node.directory, node.presenceInstances, vertx);
                     vertx.setPeriodic(2_000, id -> {
                         node.routers.refresh();
                         node.presenceInstances.refresh();
@@ -73,6 +75,10 @@ public final class ClusterNode {
         // We stop Hazelcast ourselves, after the connectors have drained.
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         config.setProperty("hazelcast.socket.bind.any", "false");
+        // A dead member (e.g. a killed connector) is declared gone within ~10 s, not the default 60 s,
+        // so its clients' contacts learn they are offline in bounded time.
+        config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
         config.getMemberAttributeConfig().setAttribute(NODE_ID_ATTRIBUTE, settings.nodeId());
 
         NetworkConfig network = config.getNetworkConfig();

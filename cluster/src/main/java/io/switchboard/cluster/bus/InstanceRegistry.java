@@ -179,10 +179,16 @@ public final class InstanceRegistry implements EntryListener<String, String>, Me
     public void memberRemoved(MembershipEvent event) {
         String nodeId = event.getMember().getAttribute(ClusterNode.NODE_ID_ATTRIBUTE);
         if (nodeId != null) {
-            for (Map.Entry<String, String> e : map.entrySet()) {
-                if (nodeId.equals(e.getValue())) {
-                    map.remove(e.getKey());
-                }
+            forgetNode(nodeId);
+        }
+        refresh();
+    }
+
+    /** Drops the instances of a node that left, so nothing is sent to them any more. */
+    public void forgetNode(String nodeId) {
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            if (nodeId.equals(e.getValue())) {
+                map.remove(e.getKey());
             }
         }
         refresh();

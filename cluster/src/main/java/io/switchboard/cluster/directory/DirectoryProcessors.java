@@ -215,4 +215,93 @@ final class DirectoryProcessors {
             connectionId = in.readString();
         }
     }
+
+    /** Removes every resource held on a node; returns the removed entries (for their unavailable). */
+    static final class RemoveNode implements EntryProcessor<String, UserSessions, UserSessions>,
+            IdentifiedDataSerializable {
+        private String nodeId;
+
+        public RemoveNode() {
+        }
+
+        RemoveNode(String nodeId) {
+            this.nodeId = nodeId;
+        }
+
+        @Override
+        public UserSessions process(Map.Entry<String, UserSessions> mapEntry) {
+            UserSessions current = mapEntry.getValue();
+            if (current == null) {
+                return null;
+            }
+            java.util.List<SessionEntry> kept = new java.util.ArrayList<>();
+            java.util.List<SessionEntry> removed = new java.util.ArrayList<>();
+            for (SessionEntry e : current.entries()) {
+                (e.nodeId().equals(nodeId) ? removed : kept).add(e);
+            }
+            if (!removed.isEmpty()) {
+                mapEntry.setValue(kept.isEmpty() ? null : new UserSessions(kept));
+            }
+            return new UserSessions(removed);
+        }
+
+        @Override
+        public int getFactoryId() {
+            return DirectorySerialization.FACTORY_ID;
+        }
+
+        @Override
+        public int getClassId() {
+            return DirectorySerialization.REMOVE_NODE;
+        }
+
+        @Override
+        public void writeData(ObjectDataOutput out) throws IOException {
+            out.writeString(nodeId);
+        }
+
+        @Override
+        public void readData(ObjectDataInput in) throws IOException {
+            nodeId = in.readString();
+        }
+    }
+
+    /** Matches users with at least one resource on a node; evaluated on the partition owners. */
+    static final class OnNode implements com.hazelcast.query.Predicate<String, UserSessions>,
+            IdentifiedDataSerializable {
+        private String nodeId;
+
+        public OnNode() {
+        }
+
+        OnNode(String nodeId) {
+            this.nodeId = nodeId;
+        }
+
+        @Override
+        public boolean apply(Map.Entry<String, UserSessions> entry) {
+            UserSessions value = entry.getValue();
+            return value != null && value.entries().stream().anyMatch(e -> e.nodeId().equals(nodeId));
+        }
+
+        @Override
+        public int getFactoryId() {
+            return DirectorySerialization.FACTORY_ID;
+        }
+
+        @Override
+        public int getClassId() {
+            return DirectorySerialization.ON_NODE;
+        }
+
+        @Override
+        public void writeData(ObjectDataOutput out) throws IOException {
+            out.writeString(nodeId);
+        }
+
+        @Override
+        public void readData(ObjectDataInput in) throws IOException {
+            nodeId = in.readString();
+        }
+    }
 }

@@ -13,6 +13,8 @@ public final class DirectorySerialization implements DataSerializableFactory {
     static final int UNBIND = 4;
     static final int UPDATE_PRESENCE = 5;
     static final int MARK_ROSTER_REQUESTED = 6;
+    static final int REMOVE_NODE = 7;
+    static final int ON_NODE = 8;
 
     public static void register(SerializationConfig config) {
         config.addDataSerializableFactory(FACTORY_ID, new DirectorySerialization());
@@ -27,6 +29,8 @@ public final class DirectorySerialization implements DataSerializableFactory {
             case UNBIND: return new DirectoryProcessors.Unbind();
             case UPDATE_PRESENCE: return new DirectoryProcessors.UpdatePresence();
             case MARK_ROSTER_REQUESTED: return new DirectoryProcessors.MarkRosterRequested();
+            case REMOVE_NODE: return new DirectoryProcessors.RemoveNode();
+            case ON_NODE: return new DirectoryProcessors.OnNode();
             default: return null;
         }
     }

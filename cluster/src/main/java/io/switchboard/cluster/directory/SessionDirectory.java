@@ -62,6 +62,25 @@ public final class SessionDirectory {
         return map.submitToKey(bareJid, new DirectoryProcessors.MarkRosterRequested(resource, connectionId));
     }
 
+    /**
+     * Removes every session held on a node that left the cluster. Blocking (a cluster-wide
+     * query, then one entry processor per affected user): call it off the event loop.
+     *
+     * @return the removed sessions by bare JID
+     */
+    public java.util.Map<String, List<SessionEntry>> removeNode(String nodeId) {
+        java.util.Map<String, List<SessionEntry>> removed = new java.util.HashMap<>();
+        java.util.Set<String> users = map.keySet(new DirectoryProcessors.OnNode(nodeId));
+        if (!users.isEmpty()) {
+            map.executeOnKeys(users, new DirectoryProcessors.RemoveNode(nodeId)).forEach((user, sessions) -> {
+                if (sessions != null && !sessions.entries().isEmpty()) {
+                    removed.put(user, sessions.entries());
+                }
+            });
+        }
+        return removed;
+    }
+
     /** The user's bound resources (possibly empty). */
     public CompletionStage<List<SessionEntry>> sessions(String bareJid) {
         return map.getAsync(bareJid).thenApply(v -> v == null ? List.of() : v.entries());
