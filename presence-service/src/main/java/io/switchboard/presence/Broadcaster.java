@@ -50,6 +50,10 @@ final class Broadcaster {
      * resource is a new session); confined to the service's event loop.
      */
     private final Map<String, Window> windows = new HashMap<>();
+    /** Sessions whose window closed and whose latest update is queued again, not yet handled. */
+    private final Set<String> requeued = new HashSet<>();
+    /** Of those, the ones a newer update or unavailable overtook: their requeued update is stale. */
+    private final Set<String> requeuedSuperseded = new HashSet<>();
 
     private static final class Window {
         RoutedStanza pending;
@@ -74,14 +78,27 @@ final class Broadcaster {
      *
      * @param redispatch how a coalesced update re-enters the user's ordered queue when its window closes
      */
-    Future<Void> broadcast(RoutedStanza presence, Context context, java.util.function.Consumer<RoutedStanza> redispatch) {
-        metrics.updatesIn.increment();
+    Future<Void> broadcast(RoutedStanza presence, Context context, java.util.function.Consumer<RoutedStanza> redispatch,
+                           boolean requeuedUpdate) {
         String session = presence.originNode() + "/" + presence.originConnection();
         boolean unavailable = "unavailable".equals(presence.type());
+        if (requeuedUpdate) {
+            requeued.remove(session);
+            if (requeuedSuperseded.remove(session)) {
+                // A newer update or the session's unavailable went first: sending this older one
+                // now would leave contacts with stale presence, or a ghost of a gone session.
+                return Future.succeededFuture();
+            }
+        } else {
+            metrics.updatesIn.increment();
+        }
         if (settings.naiveFanOut()) {
             return send(presence, context);
         }
         Window window = windows.get(session);
+        if (!requeuedUpdate && requeued.contains(session)) {
+            requeuedSuperseded.add(session);
+        }
         if (unavailable) {
             if (window != null) {
                 vertx.cancelTimer(window.timerId);
@@ -110,6 +127,7 @@ final class Broadcaster {
             Window current = windows.remove(session);
             if (current != null && current.pending != null) {
                 // The latest update of the burst: it goes through the queue like any other, opening a new window.
+                requeued.add(session);
                 redispatch.accept(current.pending);
             }
         });

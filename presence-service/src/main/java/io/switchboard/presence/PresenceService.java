@@ -12,6 +12,7 @@ import io.switchboard.storage.Storage;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 
 
@@ -23,6 +24,9 @@ import io.vertx.core.eventbus.Message;
  * user's updates stay ordered however many instances run.
  */
 public final class PresenceService {
+    /** Marks a coalesced update that re-enters the queue when its window closes. */
+    static final String REQUEUED_HEADER = "sb-requeued";
+
     private final ClusterNode cluster;
     private final PresenceSettings settings;
     private final Storage storage;
@@ -101,7 +105,9 @@ public final class PresenceService {
                 return rosterIq(message, context);
             }
             if (presence.to() == null) {
-                return broadcaster.broadcast(presence, context, later -> vertx.eventBus().send(address, later));
+                return broadcaster.broadcast(presence, context, later -> vertx.eventBus().send(address, later,
+                        new DeliveryOptions().addHeader(REQUEUED_HEADER, "true")),
+                        message.headers().contains(REQUEUED_HEADER));
             }
             String type = presence.type();
             if (type == null || "unavailable".equals(type)) {
