@@ -36,6 +36,7 @@ import java.util.Set;
 final class Broadcaster {
     static final String LAST_PRESENCE = "switchboard.presence.last";
     static final String DIRECTED = "switchboard.presence.directed";
+    static final String ERRORS = "switchboard.presence.errors";
 
     private final PresenceSettings settings;
     private final SessionDirectory directory;
@@ -45,6 +46,7 @@ final class Broadcaster {
     private final Vertx vertx;
     private final IMap<String, byte[]> lastPresence;
     private final IMap<String, ArrayList<String>> directed;
+    private final IMap<String, ArrayList<String>> errors;
     /**
      * Coalescing windows open per session (connection id, not full JID: a new login with the same
      * resource is a new session); confined to the service's event loop.
@@ -70,6 +72,7 @@ final class Broadcaster {
         this.vertx = vertx;
         this.lastPresence = hazelcast.getMap(LAST_PRESENCE);
         this.directed = hazelcast.getMap(DIRECTED);
+        this.errors = hazelcast.getMap(ERRORS);
     }
 
     /**
@@ -156,9 +159,13 @@ final class Broadcaster {
                     : Future.succeededFuture(List.of());
             Future<List<RosterItem>> roster = Future.fromCompletionStage(rosters.roster(bare), context)
                     .map(r -> r.items());
+            Future<List<String>> refused = Future.fromCompletionStage(unavailable
+                    ? errors.removeAsync(presence.from()) : errors.getAsync(presence.from()), context)
+                    .map(l -> l == null ? List.<String>of() : l);
             boolean initial = !unavailable && !sameSession; // a new session of a resource starts afresh
-            return Future.all(stored, directedTo, roster).compose(v -> recipients(from, roster.result(),
-                    directedTo.result(), unavailable, presence.originConnection(), context).compose(recipients -> {
+            return Future.all(stored, directedTo, roster, refused).compose(v -> recipients(from, roster.result(),
+                    directedTo.result(), refused.result(), unavailable, presence.originConnection(), context)
+                    .compose(recipients -> {
                         fanOut.send(xml, recipients, presence.ingressMicros());
                         return initial ? answerProbes(from, presence.originConnection(), roster.result(), context)
                                 : Future.succeededFuture();
@@ -167,7 +174,8 @@ final class Broadcaster {
     }
 
     private Future<List<FanOut.Recipient>> recipients(Jid from, List<RosterItem> roster, List<String> directedTo,
-                                                      boolean unavailable, String senderConnection, Context context) {
+                                                      List<String> refused, boolean unavailable,
+                                                      String senderConnection, Context context) {
         Set<String> targets = new LinkedHashSet<>();
         for (RosterItem item : roster) {
             if (item.subscription() == Subscription.FROM || item.subscription() == Subscription.BOTH) {
@@ -175,6 +183,7 @@ final class Broadcaster {
             }
         }
         targets.addAll(directedTo);
+        targets.removeAll(refused); // RFC 6121 §4.4.2 (3), §4.5.2 (3): they returned a presence error
         String bare = from.bare().toString();
         targets.remove(bare);
         List<Future<List<FanOut.Recipient>>> lookups = new ArrayList<>();
@@ -286,6 +295,38 @@ final class Broadcaster {
             }
             return next.isEmpty() ? Future.fromCompletionStage(directed.removeAsync(presence.from()), context).mapEmpty()
                     : Future.fromCompletionStage(directed.setAsync(presence.from(), next), context).mapEmpty();
+        });
+    }
+
+    /**
+     * A presence error from an entity reached a user: the addressed session (or, for the bare
+     * JID, each of the user's sessions) stops broadcasting to that entity for the rest of the
+     * session (RFC 6121 §4.4.2, §4.5.2).
+     */
+    Future<Void> trackError(RoutedStanza error, Context context) {
+        Jid to = Jid.of(error.to());
+        String entity = Jid.of(error.from()).bare().toString();
+        Future<List<String>> sessions = to.resource() != null ? Future.succeededFuture(List.of(to.toString()))
+                : Future.fromCompletionStage(directory.sessions(to.bare().toString()), context).map(list -> {
+                    List<String> jids = new ArrayList<>();
+                    for (SessionEntry s : list) {
+                        jids.add(to.bare() + "/" + s.resource());
+                    }
+                    return jids;
+                });
+        return sessions.compose(jids -> {
+            List<Future<Void>> updates = new ArrayList<>();
+            for (String fullJid : jids) {
+                updates.add(Future.fromCompletionStage(errors.getAsync(fullJid), context).compose(current -> {
+                    if (current != null && current.contains(entity)) {
+                        return Future.<Void>succeededFuture();
+                    }
+                    ArrayList<String> next = current == null ? new ArrayList<>() : new ArrayList<>(current);
+                    next.add(entity);
+                    return Future.fromCompletionStage(errors.setAsync(fullJid, next), context);
+                }));
+            }
+            return Future.all(updates).mapEmpty();
         });
     }
 

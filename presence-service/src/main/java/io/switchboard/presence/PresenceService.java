@@ -4,9 +4,9 @@ import io.switchboard.protocol.xml.StanzaParsing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.cluster.ClusterNode;
 import io.switchboard.cluster.bus.OrderedDispatcher;
+import io.switchboard.cluster.bus.PresenceKeys;
 import io.switchboard.cluster.bus.RoutedStanza;
 import io.switchboard.cluster.bus.StanzaKind;
-import io.switchboard.protocol.jid.Jid;
 import io.switchboard.protocol.xml.XmlElement;
 import io.switchboard.storage.Storage;
 import io.vertx.core.Context;
@@ -52,7 +52,7 @@ public final class PresenceService {
 
     /** The key all of a user's presence work is ordered and placed by. */
     static String userOf(RoutedStanza presence) {
-        return Jid.of(presence.from()).bare().toString();
+        return PresenceKeys.userOf(presence);
     }
 
     public Future<Void> stop() {
@@ -112,6 +112,9 @@ public final class PresenceService {
             String type = presence.type();
             if (type == null || "unavailable".equals(type)) {
                 return broadcaster.trackDirected(presence, context);
+            }
+            if ("error".equals(type)) {
+                return broadcaster.trackError(presence, context);
             }
             if ("probe".equals(type)) {
                 return Future.succeededFuture(); // local contacts are answered from state at login

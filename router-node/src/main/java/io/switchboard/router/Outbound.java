@@ -3,12 +3,12 @@ package io.switchboard.router;
 import io.switchboard.cluster.bus.Addresses;
 import io.switchboard.cluster.bus.Deliveries;
 import io.switchboard.cluster.bus.InstanceRegistry;
+import io.switchboard.cluster.bus.PresenceKeys;
 import io.switchboard.cluster.bus.Delivery;
 import io.switchboard.cluster.bus.RoutedStanza;
 import io.switchboard.cluster.bus.SessionCommand;
 import io.switchboard.cluster.bus.StanzaKind;
 import io.switchboard.cluster.directory.SessionEntry;
-import io.switchboard.protocol.jid.Jid;
 import io.switchboard.protocol.xml.XmlElement;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
@@ -59,7 +59,7 @@ public final class Outbound {
      * completes with the reply's bytes, or fails with the service's "condition|text".
      */
     public Future<byte[]> requestPresenceService(RoutedStanza request) {
-        return eventBus.<byte[]>request(presenceInstances.instanceFor(Jid.of(request.from()).bare().toString()),
+        return eventBus.<byte[]>request(presenceInstances.instanceFor(PresenceKeys.userOf(request)),
                 request).map(Message::body);
     }
 
@@ -68,6 +68,6 @@ public final class Outbound {
      * user's updates are handled in order by one instance.
      */
     public void toPresenceService(RoutedStanza presence) {
-        eventBus.send(presenceInstances.instanceFor(Jid.of(presence.from()).bare().toString()), presence);
+        eventBus.send(presenceInstances.instanceFor(PresenceKeys.userOf(presence)), presence);
     }
 }

@@ -79,6 +79,11 @@ public final class StanzaRouter {
                 outbound.toPresenceService(s);
                 return Future.succeededFuture();
             }
+            if (s.kind() == StanzaKind.PRESENCE && "error".equals(s.type()) && to.local() != null
+                    && to.domain().equals(settings.domain())) {
+                // RFC 6121 §4.4.2 / §4.5.2: the addressee's session stops broadcasting to the sender.
+                outbound.toPresenceService(s);
+            }
             if (!to.domain().equals(settings.domain())) {
                 return remote(s);
             } else if (to.local() == null) {
