@@ -1,5 +1,6 @@
 package io.switchboard.launcher.it.presence;
 
+import io.switchboard.launcher.it.ServerTrust;
 import io.switchboard.launcher.it.TestServer;
 import io.switchboard.launcher.it.smack.ScramSha256Mechanism;
 import io.switchboard.protocol.sasl.ScramAlgorithm;
@@ -21,16 +22,9 @@ import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.jid.parts.Resourcepart;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-import java.io.InputStream;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -258,39 +252,14 @@ final class Kit implements AutoCloseable {
     }
 
     static Path certificatePath(Path dataDir) {
-        return dataDir.resolve("tls").resolve(DOMAIN + ".crt.pem");
+        return ServerTrust.certificatePath(dataDir);
     }
 
     static X509TrustManager trustManager(Path dataDir) {
-        try {
-            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-            trusted.load(null, null);
-            int i = 0;
-            try (InputStream in = Files.newInputStream(certificatePath(dataDir))) {
-                for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                    trusted.setCertificateEntry("switchboard-" + i++, c);
-                }
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(trusted);
-            for (TrustManager tm : factory.getTrustManagers()) {
-                if (tm instanceof X509TrustManager x) {
-                    return x;
-                }
-            }
-            throw new IllegalStateException("no X509TrustManager");
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot trust the test server's certificate", e);
-        }
+        return ServerTrust.trustManager(dataDir);
     }
 
     static SSLContext sslContext(Path dataDir) {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {trustManager(dataDir)}, null);
-            return context;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return ServerTrust.sslContext(dataDir);
     }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.launcher.it.smack;
 
+import io.switchboard.launcher.it.ServerTrust;
 import io.switchboard.launcher.it.TestServer;
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
 import org.jivesoftware.smack.ReconnectionManager;
@@ -21,16 +22,9 @@ import org.jxmpp.jid.parts.Resourcepart;
 
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-import java.io.InputStream;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,28 +56,9 @@ final class SmackClients implements AutoCloseable {
 
     SmackClients(TestServer server) {
         this.server = server;
-        try {
-            Path pem = server.dataDir().resolve("tls").resolve(DOMAIN + ".crt.pem");
-            try (InputStream in = Files.newInputStream(pem)) {
-                serverCertificate = CertificateFactory.getInstance("X.509").generateCertificate(in);
-            }
-            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-            trusted.load(null, null);
-            trusted.setCertificateEntry("switchboard", serverCertificate);
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(trusted);
-            X509TrustManager found = null;
-            for (TrustManager tm : factory.getTrustManagers()) {
-                if (tm instanceof X509TrustManager x) {
-                    found = x;
-                }
-            }
-            trustManager = found;
-            sslContext = SSLContext.getInstance("TLS");
-            sslContext.init(null, new TrustManager[] {trustManager}, null);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot trust the test server's certificate", e);
-        }
+        this.serverCertificate = ServerTrust.certificates(server.dataDir()).get(0);
+        this.trustManager = ServerTrust.trustManager(server.dataDir());
+        this.sslContext = ServerTrust.sslContext(server.dataDir());
     }
 
     static EntityBareJid bare(String user) {

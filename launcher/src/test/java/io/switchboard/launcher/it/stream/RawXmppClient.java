@@ -1,10 +1,10 @@
 package io.switchboard.launcher.it.stream;
 
+import io.switchboard.launcher.it.ServerTrust;
 import io.switchboard.launcher.it.TestServer;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,11 +15,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
@@ -418,28 +414,10 @@ final class RawXmppClient implements AutoCloseable {
 
     /** Trusts exactly the server's generated self-signed certificate (no trust-all anywhere). */
     static SSLContext sslContext(TestServer server) {
-        return SSL_CONTEXTS.computeIfAbsent(certificatePath(server), pem -> {
-            try {
-                KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-                trust.load(null, null);
-                int i = 0;
-                try (InputStream pemIn = Files.newInputStream(pem)) {
-                    for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(pemIn)) {
-                        trust.setCertificateEntry("switchboard-" + i++, c);
-                    }
-                }
-                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(trust);
-                SSLContext created = SSLContext.getInstance("TLS");
-                created.init(null, tmf.getTrustManagers(), null);
-                return created;
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot set up TLS trust from " + pem, e);
-            }
-        });
+        return SSL_CONTEXTS.computeIfAbsent(certificatePath(server), pem -> ServerTrust.sslContext(server.dataDir()));
     }
 
     static Path certificatePath(TestServer server) {
-        return server.dataDir().resolve("tls").resolve(TestServer.DOMAIN + ".crt.pem");
+        return ServerTrust.certificatePath(server.dataDir());
     }
 }
