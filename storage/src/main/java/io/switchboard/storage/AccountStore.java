@@ -46,7 +46,8 @@ public interface AccountStore {
 
     /**
      * Deletes the account together with its credentials, its offline messages, its roster (items
-     * and version, see {@link RosterStore}) and the subscription requests waiting for its answer,
+     * and version, see {@link RosterStore}), the subscription requests waiting for its answer, its
+     * message archive and archiving preferences, its vCard, its private XML and its block list,
      * so a later account with the same JID starts clean. Other users' rosters are left alone: their
      * items for this JID stay, as they would for a contact on another server that went away.
      *

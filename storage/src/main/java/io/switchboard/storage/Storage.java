@@ -16,6 +16,18 @@ public interface Storage extends AutoCloseable {
 
     RosterStore rosters();
 
+    /** Message archives and archiving preferences (XEP-0313). */
+    ArchiveStore archive();
+
+    /** vCards (XEP-0054). */
+    VCardStore vcards();
+
+    /** Private XML storage (XEP-0049). */
+    PrivateXmlStore privateXml();
+
+    /** Block lists (XEP-0191). */
+    BlockingStore blocking();
+
     /** Human-readable description for logs, e.g. {@code "embedded SQLite at /var/lib/switchboard/switchboard.db"}. */
     String description();
 

@@ -40,16 +40,21 @@ import org.junit.jupiter.api.Test;
  * The behaviour every {@link Storage} implementation must have. Subclass it once per backend
  * (this class is in the storage test-jar for that purpose) and implement {@link #createStorage()}.
  *
+ * <p>The contracts of the other stores live in their own interfaces ({@link ArchiveStoreContract},
+ * {@link VCardStoreContract}, {@link PrivateXmlStoreContract}, {@link BlockingStoreContract}),
+ * whose default test methods run as part of this class through {@link StorageContractSupport}.
+ *
  * <p>Lifecycle: {@link #createStorage()} is called before <em>each</em> test and must return an
- * open, <em>empty</em> storage (no accounts, offline messages, rosters or pending requests); the
- * test closes it afterwards. A backend that is expensive to start may share one server across
+ * open, <em>empty</em> storage (no accounts or anything belonging to one); the test closes it
+ * afterwards. A backend that is expensive to start may share one server across
  * tests and hand out a fresh keyspace/database (or truncate) per call. Override {@link #reopen(Storage)} if the backend can
  * be closed and reopened on the same data; otherwise the persistence tests are skipped.
  *
  * <p>Argument errors are part of the contract: they throw synchronously (NPE/IAE), while storage
  * failures arrive as a failed stage with {@link StorageException}.
  */
-public abstract class StorageContractTest {
+public abstract class StorageContractTest
+        implements ArchiveStoreContract, VCardStoreContract, PrivateXmlStoreContract, BlockingStoreContract {
 
     protected static final String ALICE = "alice@localhost";
     protected static final String BOB = "bob@localhost";
@@ -75,6 +80,21 @@ public abstract class StorageContractTest {
     /** How long a single operation may take; override for slow (networked) backends. */
     protected Duration timeout() {
         return Duration.ofSeconds(10);
+    }
+
+    @Override
+    public final Storage storageUnderTest() {
+        return storage;
+    }
+
+    @Override
+    public final void reopenStorageUnderTest() throws Exception {
+        storage = reopen(storage);
+    }
+
+    @Override
+    public final Duration operationTimeout() {
+        return timeout();
     }
 
     @BeforeEach

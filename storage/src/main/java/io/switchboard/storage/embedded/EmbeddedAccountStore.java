@@ -123,7 +123,14 @@ final class EmbeddedAccountStore implements AccountStore {
         return workers.write("delete account " + bareJid, connection -> {
             // Explicit child deletes rather than relying on ON DELETE CASCADE alone: a connection
             // opened by another tool (sqlite3 shell) has foreign keys off unless it asks.
-            // Children before parents (groups reference items; everything references the account).
+            // Children before parents (groups reference items, preference lists their preferences;
+            // everything references the account). All in this one write transaction.
+            deleteWhereJid(connection, "DELETE FROM archive_messages WHERE owner = ?", bareJid);
+            deleteWhereJid(connection, "DELETE FROM archive_prefs_jids WHERE owner = ?", bareJid);
+            deleteWhereJid(connection, "DELETE FROM archive_prefs WHERE owner = ?", bareJid);
+            deleteWhereJid(connection, "DELETE FROM vcards WHERE owner = ?", bareJid);
+            deleteWhereJid(connection, "DELETE FROM private_xml WHERE owner = ?", bareJid);
+            deleteWhereJid(connection, "DELETE FROM blocked_jids WHERE owner = ?", bareJid);
             deleteWhereJid(connection, "DELETE FROM roster_groups WHERE owner = ?", bareJid);
             deleteWhereJid(connection, "DELETE FROM roster_items WHERE owner = ?", bareJid);
             deleteWhereJid(connection, "DELETE FROM roster_versions WHERE owner = ?", bareJid);

@@ -1,21 +1,37 @@
 package io.switchboard.storage.embedded;
 
 import io.switchboard.storage.AccountStore;
+import io.switchboard.storage.ArchiveId;
+import io.switchboard.storage.ArchiveStore;
+import io.switchboard.storage.BlockingStore;
 import io.switchboard.storage.OfflineStore;
+import io.switchboard.storage.PrivateXmlStore;
 import io.switchboard.storage.RosterStore;
 import io.switchboard.storage.Storage;
 import io.switchboard.storage.StorageException;
+import io.switchboard.storage.VCardStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * the server runs: readers never block, and writers wait for each other up to 5 s. It is not for
  * nodes on different machines (SQLite locking over network file systems is unreliable); clusters
  * use a shared backend instead.
+ *
+ * <p>With {@link EmbeddedOptions} that expire data, a purge runs on the writer thread at open and
+ * then hourly, deleting archived messages older than the retention and offline messages older
+ * than their TTL, in batches of one transaction each so other writes are not held up for long.
  */
 public final class EmbeddedStorage implements Storage {
 
@@ -40,16 +60,55 @@ public final class EmbeddedStorage implements Storage {
      */
     private static final int READER_THREADS = 2;
 
+    /** How often expired data is purged (after the purge at open). */
+    static final Duration PURGE_INTERVAL = Duration.ofHours(1);
+
+    /** Rows deleted per table and transaction by a purge, so the writer is not blocked for long. */
+    static final int PURGE_BATCH = 5000;
+
+    /** Offline messages stored before a cutoff (epoch ms), one batch; served by offline_messages_by_age. */
+    static final String PURGE_OFFLINE_SQL = """
+            DELETE FROM offline_messages WHERE seq IN (
+                SELECT seq FROM offline_messages WHERE stored_at < ? LIMIT ?)""";
+
+    /**
+     * Archived messages with ids below a cutoff, one batch. Owner by owner (accounts is the list of
+     * owners: the cascade leaves no archive without an account), so each is a range seek on
+     * archive_messages_by_owner rather than a scan of the whole archive.
+     */
+    static final String PURGE_ARCHIVE_SQL = """
+            DELETE FROM archive_messages WHERE seq IN (
+                SELECT seq FROM archive_messages
+                WHERE owner IN (SELECT bare_jid FROM accounts) AND id < ? LIMIT ?)""";
+
+    private static final AtomicInteger PURGE_THREAD_NUMBER = new AtomicInteger();
+
     private final SqliteWorkers workers;
+    private final Clock clock;
+    private final EmbeddedOptions options;
     private final EmbeddedAccountStore accounts;
     private final EmbeddedOfflineStore offline;
     private final EmbeddedRosterStore rosters;
+    private final EmbeddedArchiveStore archive;
+    private final EmbeddedVCardStore vcards;
+    private final EmbeddedPrivateXmlStore privateXml;
+    private final EmbeddedBlockingStore blocking;
+    /** Runs the hourly purge; null when nothing expires. */
+    private final ScheduledExecutorService purger;
+    private volatile boolean closing;
 
-    private EmbeddedStorage(SqliteWorkers workers, Clock clock) {
+    private EmbeddedStorage(SqliteWorkers workers, Clock clock, EmbeddedOptions options) {
         this.workers = workers;
+        this.clock = clock;
+        this.options = options;
         this.accounts = new EmbeddedAccountStore(workers, clock);
         this.offline = new EmbeddedOfflineStore(workers);
         this.rosters = new EmbeddedRosterStore(workers);
+        this.archive = new EmbeddedArchiveStore(workers);
+        this.vcards = new EmbeddedVCardStore(workers);
+        this.privateXml = new EmbeddedPrivateXmlStore(workers);
+        this.blocking = new EmbeddedBlockingStore(workers);
+        this.purger = options.expires() ? newPurger() : null;
     }
 
     /**
@@ -60,7 +119,16 @@ public final class EmbeddedStorage implements Storage {
      *                          not a usable SQLite database (corrupt, unreadable, newer schema)
      */
     public static EmbeddedStorage open(Path dataDirectory) {
-        return open(dataDirectory, Clock.systemUTC());
+        return open(dataDirectory, EmbeddedOptions.DEFAULT);
+    }
+
+    /**
+     * Like {@link #open(Path)}, with settings such as retention. If anything expires, the first
+     * purge is queued on the writer before this returns, so it runs before any write made through
+     * the returned storage.
+     */
+    public static EmbeddedStorage open(Path dataDirectory, EmbeddedOptions options) {
+        return open(dataDirectory, Clock.systemUTC(), Migrations.ALL, options);
     }
 
     static EmbeddedStorage open(Path dataDirectory, Clock clock) {
@@ -72,7 +140,13 @@ public final class EmbeddedStorage implements Storage {
      * (for upgrade tests). The stores still expect the latest schema.
      */
     static EmbeddedStorage open(Path dataDirectory, Clock clock, List<Migration> migrations) {
+        return open(dataDirectory, clock, migrations, EmbeddedOptions.DEFAULT);
+    }
+
+    static EmbeddedStorage open(Path dataDirectory, Clock clock, List<Migration> migrations, EmbeddedOptions options) {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(options, "options");
         Path directory = dataDirectory.toAbsolutePath().normalize();
         try {
             Files.createDirectories(directory);
@@ -100,7 +174,9 @@ public final class EmbeddedStorage implements Storage {
             throw e instanceof StorageException se ? se
                     : new StorageException("cannot open embedded storage at " + file + ": " + e, e);
         }
-        return new EmbeddedStorage(workers, clock);
+        EmbeddedStorage storage = new EmbeddedStorage(workers, clock, options);
+        storage.startPurging();
+        return storage;
     }
 
     /**
@@ -120,6 +196,145 @@ public final class EmbeddedStorage implements Storage {
             }
         }
     }
+
+    // ---------------------------------------------------------------- retention
+
+    /** Purge counts, for logs and tests. */
+    record Purged(long archiveMessages, long offlineMessages) {
+
+        Purged plus(long archive, long offline) {
+            return new Purged(archiveMessages + archive, offlineMessages + offline);
+        }
+    }
+
+    private ScheduledExecutorService newPurger() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "storage-embedded-purge-" + PURGE_THREAD_NUMBER.incrementAndGet());
+            // Daemon: a forgotten close() must not keep the JVM alive.
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return executor;
+    }
+
+    /** Queues the purge at open, then schedules the hourly one. */
+    private void startPurging() {
+        if (purger == null) {
+            return;
+        }
+        LOG.info("Embedded storage at {} expires archived messages after {} and offline messages after {}",
+                workers.databaseFile(), describe(options.archiveRetention()), describe(options.offlineTtl()));
+        // Queued from this thread, so it is on the writer queue before open() returns.
+        CompletionStage<Purged> first = purgeExpired(clock.instant());
+        first.whenComplete((purged, failure) -> logPurge(purged, failure));
+        long interval = PURGE_INTERVAL.toMillis();
+        purger.scheduleWithFixedDelay(this::purgeNow, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /** One scheduled purge. Waits for it, so a slow purge delays the next instead of overlapping it. */
+    private void purgeNow() {
+        try {
+            logPurge(purgeExpired(clock.instant()).toCompletableFuture().get(), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // close() is stopping us
+        } catch (ExecutionException e) {
+            logPurge(null, e.getCause());
+        } catch (RuntimeException e) {
+            // Never let an exception cancel the schedule.
+            logPurge(null, e);
+        }
+    }
+
+    private void logPurge(Purged purged, Throwable failure) {
+        if (failure != null) {
+            if (closing) {
+                LOG.debug("Purge on {} stopped by close", workers.databaseFile());
+            } else {
+                LOG.warn("Purging expired data from {} failed; will retry in {}", workers.databaseFile(), PURGE_INTERVAL, failure);
+            }
+        } else if (purged.archiveMessages() > 0 || purged.offlineMessages() > 0) {
+            LOG.info("Purged {} archived and {} offline message(s) past retention from {}",
+                    purged.archiveMessages(), purged.offlineMessages(), workers.databaseFile());
+        }
+    }
+
+    /**
+     * Deletes what has expired as of {@code now}: archived messages archived before
+     * {@code now - archiveRetention} (by id: ids are time-ordered, see {@link ArchiveId#lowest}) and
+     * offline messages stored before {@code now - offlineTtl}. Runs as writes on the writer thread,
+     * one transaction per batch of {@code batchSize} rows per table.
+     */
+    CompletionStage<Purged> purgeExpired(Instant now) {
+        return purgeExpired(now, PURGE_BATCH);
+    }
+
+    CompletionStage<Purged> purgeExpired(Instant now, int batchSize) {
+        Objects.requireNonNull(now, "now");
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batch size must be positive: " + batchSize);
+        }
+        Instant archiveCutoff = cutoff(now, options.archiveRetention());
+        Instant offlineCutoff = cutoff(now, options.offlineTtl());
+        // Ids below lowest(cutoff) are exactly those archived before the cutoff's millisecond
+        // (a cutoff before the id range gives 0: nothing is older).
+        Long archiveBelow = archiveCutoff == null ? null : ArchiveId.lowest(archiveCutoff);
+        Long offlineBelow = offlineCutoff == null ? null : epochMillisClamped(offlineCutoff);
+        return purgeBatches(archiveBelow, offlineBelow, batchSize, new Purged(0, 0));
+    }
+
+    private CompletionStage<Purged> purgeBatches(Long archiveBelow, Long offlineBelow, int batchSize, Purged sofar) {
+        return workers.write("purge expired messages", connection -> {
+            long offlineDeleted = offlineBelow == null ? 0 : deleteBatch(connection, PURGE_OFFLINE_SQL, offlineBelow, batchSize);
+            long archiveDeleted = archiveBelow == null ? 0 : deleteBatch(connection, PURGE_ARCHIVE_SQL, archiveBelow, batchSize);
+            return sofar.plus(archiveDeleted, offlineDeleted);
+        }).thenCompose(total -> {
+            // A full batch in either table may have left more behind: go again (a fresh writer
+            // task, so writes queued meanwhile get their turn).
+            boolean more = total.archiveMessages() - sofar.archiveMessages() == batchSize
+                    || total.offlineMessages() - sofar.offlineMessages() == batchSize;
+            return more ? purgeBatches(archiveBelow, offlineBelow, batchSize, total) : CompletableFuture.completedFuture(total);
+        });
+    }
+
+    private static int deleteBatch(Connection connection, String sql, long below, int batchSize) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(sql)) {
+            delete.setLong(1, below);
+            delete.setInt(2, batchSize);
+            return delete.executeUpdate();
+        }
+    }
+
+    /** {@code now - keep}, or null if nothing expires (no limit, or a limit reaching before time began). */
+    private static Instant cutoff(Instant now, Duration keep) {
+        if (keep == null) {
+            return null;
+        }
+        try {
+            return now.minus(keep);
+        } catch (DateTimeException | ArithmeticException e) {
+            return null;
+        }
+    }
+
+    private static long epochMillisClamped(Instant instant) {
+        try {
+            return instant.toEpochMilli();
+        } catch (ArithmeticException e) {
+            return instant.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
+    private static String describe(Duration d) {
+        return d == null ? "never" : d.toString();
+    }
+
+    /** For tests in this package. */
+    EmbeddedOptions options() {
+        return options;
+    }
+
+    // ----------------------------------------------------------------
 
     /** The schema version this code migrates databases to. */
     public static int latestSchemaVersion() {
@@ -151,6 +366,26 @@ public final class EmbeddedStorage implements Storage {
     }
 
     @Override
+    public ArchiveStore archive() {
+        return archive;
+    }
+
+    @Override
+    public VCardStore vcards() {
+        return vcards;
+    }
+
+    @Override
+    public PrivateXmlStore privateXml() {
+        return privateXml;
+    }
+
+    @Override
+    public BlockingStore blocking() {
+        return blocking;
+    }
+
+    @Override
     public String description() {
         return "embedded SQLite at " + workers.databaseFile();
     }
@@ -169,7 +404,22 @@ public final class EmbeddedStorage implements Storage {
             throw new IllegalStateException("EmbeddedStorage.close() called from a storage thread; "
                     + "close it from a thread that may block");
         }
+        closing = true;
+        if (purger != null) {
+            // Interrupts a scheduled purge waiting for its batch; the batch itself is drained below
+            // with the rest of the queued work, and a follow-up batch fails fast as closed.
+            purger.shutdownNow();
+        }
         workers.close();
+        if (purger != null) {
+            try {
+                if (!purger.awaitTermination(5, TimeUnit.SECONDS)) {
+                    LOG.warn("Purge thread for {} did not stop", workers.databaseFile());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override

@@ -104,6 +104,70 @@ final class Migrations {
 
                     CREATE INDEX pending_subscriptions_by_age
                         ON pending_subscriptions (owner, received_at, from_jid);
+                    """),
+            new Migration(3, "message archive, archiving preferences, vCards, private XML, block lists", """
+                    -- Keyed (owner, id) by the unique index below. A rowid table rather than
+                    -- WITHOUT ROWID: stanzas are often larger than the ~200 bytes per row up to
+                    -- which SQLite recommends WITHOUT ROWID, and ids are only unique per owner
+                    -- (the same id may be archived for both parties), so they cannot be the rowid.
+                    -- with_bare is with_jid up to the first '/', for bare-JID queries.
+                    CREATE TABLE archive_messages (
+                        seq       INTEGER NOT NULL PRIMARY KEY,
+                        owner     TEXT    NOT NULL REFERENCES accounts (bare_jid) ON DELETE CASCADE,
+                        id        INTEGER NOT NULL,
+                        with_jid  TEXT    NOT NULL,
+                        with_bare TEXT    NOT NULL,
+                        stanza    BLOB    NOT NULL
+                    );
+
+                    -- Serves unfiltered queries (an id range of one owner, either direction), the
+                    -- idempotent append (ON CONFLICT), the cascade from accounts and the retention
+                    -- purge (owner by owner, id < cutoff).
+                    CREATE UNIQUE INDEX archive_messages_by_owner ON archive_messages (owner, id);
+
+                    -- Serves queries with a contact: an id range within (owner, bare contact); a
+                    -- full-JID filter is checked on the rows of that range.
+                    CREATE INDEX archive_messages_by_contact ON archive_messages (owner, with_bare, id);
+
+                    -- default_mode holds the XEP-0313 attribute value ('always', 'never',
+                    -- 'roster'). A missing row means ArchivePrefs.DEFAULT.
+                    CREATE TABLE archive_prefs (
+                        owner        TEXT NOT NULL PRIMARY KEY REFERENCES accounts (bare_jid) ON DELETE CASCADE,
+                        default_mode TEXT NOT NULL
+                    ) WITHOUT ROWID;
+
+                    -- The always/never lists, one row per JID; list is 'always' or 'never'. A JID
+                    -- may be on both (never wins, which is the protocol layer's business).
+                    CREATE TABLE archive_prefs_jids (
+                        owner TEXT NOT NULL REFERENCES archive_prefs (owner) ON DELETE CASCADE,
+                        list  TEXT NOT NULL,
+                        jid   TEXT NOT NULL,
+                        PRIMARY KEY (owner, list, jid)
+                    ) WITHOUT ROWID;
+
+                    -- Rowid tables: vCards carry avatars and private XML (bookmarks) can be large.
+                    CREATE TABLE vcards (
+                        owner TEXT NOT NULL PRIMARY KEY REFERENCES accounts (bare_jid) ON DELETE CASCADE,
+                        vcard BLOB NOT NULL
+                    );
+
+                    -- key is PrivateXmlStore.key(namespace, localName), compared exactly.
+                    CREATE TABLE private_xml (
+                        owner   TEXT NOT NULL REFERENCES accounts (bare_jid) ON DELETE CASCADE,
+                        key     TEXT NOT NULL,
+                        element BLOB NOT NULL,
+                        PRIMARY KEY (owner, key)
+                    );
+
+                    -- BINARY collation: ORDER BY jid is the code point order blocked() promises.
+                    CREATE TABLE blocked_jids (
+                        owner TEXT NOT NULL REFERENCES accounts (bare_jid) ON DELETE CASCADE,
+                        jid   TEXT NOT NULL,
+                        PRIMARY KEY (owner, jid)
+                    ) WITHOUT ROWID;
+
+                    -- Serves the offline-message TTL purge (stored_at < cutoff across users).
+                    CREATE INDEX offline_messages_by_age ON offline_messages (stored_at);
                     """));
 
     /** Version a fully migrated database has. */

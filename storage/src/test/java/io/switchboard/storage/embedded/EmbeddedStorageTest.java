@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.switchboard.protocol.sasl.ScramAlgorithm;
 import io.switchboard.protocol.sasl.ScramCredential;
 import io.switchboard.storage.Account;
+import io.switchboard.storage.ArchiveId;
+import io.switchboard.storage.ArchivePage;
+import io.switchboard.storage.ArchivePrefs;
+import io.switchboard.storage.ArchiveQuery;
+import io.switchboard.storage.ArchivedMessage;
 import io.switchboard.storage.OfflineMessage;
 import io.switchboard.storage.PendingSubscription;
 import io.switchboard.storage.Roster;
@@ -73,7 +78,9 @@ class EmbeddedStorageTest {
             assertThat(versions.get(versions.size() - 1)).isEqualTo(EmbeddedStorage.latestSchemaVersion());
         }
         assertThat(tables()).contains("accounts", "scram_credentials", "offline_messages", "schema_version",
-                "roster_versions", "roster_items", "roster_groups", "pending_subscriptions");
+                "roster_versions", "roster_items", "roster_groups", "pending_subscriptions",
+                "archive_messages", "archive_prefs", "archive_prefs_jids", "vcards", "private_xml", "blocked_jids");
+        assertThat(Migrations.LATEST_VERSION).isEqualTo(3);
     }
 
     @Test
@@ -382,7 +389,7 @@ class EmbeddedStorageTest {
         }
 
         List<String> rows = schemaVersionRows();
-        assertThat(rows).hasSize(2);
+        assertThat(rows).hasSize(Migrations.LATEST_VERSION);
         assertThat(rows.get(0)).isEqualTo(version1Row.get(0)); // migration 1 not re-run
         assertThat(rows.get(1)).startsWith("2|");
         try (EmbeddedStorage storage = EmbeddedStorage.open(dir)) {
@@ -472,7 +479,153 @@ class EmbeddedStorageTest {
         }
     }
 
+    // ---------------------------------------------------------------- archive, vCards, private XML, block lists
+
+    @Test
+    void archiveMigrationAppliesToADatabaseFromTheReleaseBefore() throws Exception {
+        // What the release before archives left on disk: schema version 2, with data in every table.
+        ScramCredential credential = credential("pw");
+        OfflineMessage m = new OfflineMessage("m1", "alice@localhost",
+                Instant.now().truncatedTo(ChronoUnit.MILLIS), "<message/>".getBytes(StandardCharsets.UTF_8));
+        RosterItem bob = new RosterItem("bob@localhost", "Bob", Set.of("Friends"), Subscription.BOTH, false, false);
+        PendingSubscription request = new PendingSubscription("carol@localhost",
+                Instant.now().truncatedTo(ChronoUnit.MILLIS), new byte[] {1, 2});
+        try (EmbeddedStorage old = EmbeddedStorage.open(dir, Clock.systemUTC(), Migrations.ALL.subList(0, 2))) {
+            await(old.accounts().create("alice@localhost", List.of(credential)));
+            await(old.accounts().create("bob@localhost", List.of()));
+            await(old.offline().store(m));
+            await(old.rosters().put("alice@localhost", bob));
+            await(old.rosters().addPending("alice@localhost", request));
+        }
+        try (Connection c = raw()) {
+            assertThat(SchemaMigrator.currentVersion(c)).isEqualTo(2);
+        }
+        assertThat(tables()).doesNotContain("archive_messages", "vcards", "private_xml", "blocked_jids");
+        List<String> oldRows = schemaVersionRows();
+
+        try (EmbeddedStorage storage = EmbeddedStorage.open(dir)) {
+            // Old data intact...
+            Account alice = await(storage.accounts().find("alice@localhost")).orElseThrow();
+            assertThat(alice.credential(ScramAlgorithm.SHA_256).orElseThrow().verifyPassword("pw")).isTrue();
+            assertThat(await(storage.offline().fetch("alice@localhost", 10))).containsExactly(m);
+            assertThat(await(storage.rosters().roster("alice@localhost"))).isEqualTo(new Roster(1, List.of(bob)));
+            assertThat(await(storage.rosters().pending("alice@localhost"))).containsExactly(request);
+            // ...and the new tables work, starting empty.
+            assertThat(await(storage.archive().query("alice@localhost", ArchiveQuery.first(10))))
+                    .isEqualTo(new ArchivePage(List.of(), true));
+            ArchivedMessage archived = new ArchivedMessage("alice@localhost", ArchiveId.generator().next(),
+                    "bob@localhost/phone", new byte[] {7});
+            await(storage.archive().append(archived));
+            await(storage.vcards().put("bob@localhost", new byte[] {8}));
+            await(storage.privateXml().put("bob@localhost", "{storage:bookmarks}storage", new byte[] {9}));
+            await(storage.blocking().block("bob@localhost", List.of("spam@example.com")));
+            assertThat(await(storage.archive().query("alice@localhost", ArchiveQuery.latest(10).withContact("bob@localhost")))
+                    .messages()).containsExactly(archived);
+            // Account deletion, whose SQL now touches the new tables, works on the upgraded file.
+            assertThat(await(storage.accounts().delete("bob@localhost"))).isTrue();
+            assertThat(await(storage.vcards().get("bob@localhost"))).isEmpty();
+            assertThat(await(storage.blocking().blocked("bob@localhost"))).isEmpty();
+        }
+
+        List<String> rows = schemaVersionRows();
+        assertThat(rows).hasSize(3);
+        assertThat(rows.subList(0, 2)).isEqualTo(oldRows); // migrations 1 and 2 not re-run
+        assertThat(rows.get(2)).startsWith("3|");
+    }
+
+    @Test
+    void archiveQueriesAreAnsweredFromAnIndexInIndexOrder() throws Exception {
+        EmbeddedStorage.open(dir).close();
+
+        for (int with = 0; with <= 2; with++) {
+            for (boolean newest : new boolean[] {false, true}) {
+                String sql = EmbeddedArchiveStore.querySql(with, newest);
+                List<Object> parameters = new ArrayList<>(List.of("alice@localhost", "bob@localhost", "bob@localhost/phone"));
+                parameters.subList(1 + with, 3).clear();
+                parameters.addAll(List.of(0L, Long.MAX_VALUE, 11L));
+                String plan = plan(sql, parameters.toArray());
+                // e.g. "SEARCH archive_messages USING INDEX archive_messages_by_contact (owner=? AND with_bare=? AND id>? AND id<?)"
+                assertThat(plan).as(sql)
+                        .contains(with == 0 ? "archive_messages_by_owner (owner=? AND id>? AND id<?)"
+                                : "archive_messages_by_contact (owner=? AND with_bare=? AND id>? AND id<?)")
+                        .doesNotContain("SCAN").doesNotContain("TEMP B-TREE");
+            }
+        }
+    }
+
+    @Test
+    void purgesSeekPerOwnerAndByAgeInsteadOfScanning() throws Exception {
+        EmbeddedStorage.open(dir).close();
+
+        String archivePlan = plan(EmbeddedStorage.PURGE_ARCHIVE_SQL, 1000L, 10L);
+        assertThat(archivePlan).contains("archive_messages_by_owner (owner=? AND id<?)").doesNotContain("SCAN archive_messages");
+        String offlinePlan = plan(EmbeddedStorage.PURGE_OFFLINE_SQL, 1000L, 10L);
+        assertThat(offlinePlan).contains("offline_messages_by_age (stored_at<?)").doesNotContain("SCAN offline_messages");
+    }
+
+    @Test
+    void accountDeletionCascadesInOneTransaction() throws Exception {
+        try (EmbeddedStorage storage = EmbeddedStorage.open(dir)) {
+            String alice = "alice@localhost";
+            await(storage.accounts().create(alice, List.of()));
+            ArchivedMessage archived = new ArchivedMessage(alice, ArchiveId.generator().next(), "bob@localhost", new byte[] {1});
+            await(storage.archive().append(archived));
+            ArchivePrefs prefs = new ArchivePrefs(ArchivePrefs.Mode.NEVER, Set.of("bob@localhost"), Set.of());
+            await(storage.archive().setPrefs(alice, prefs));
+            await(storage.vcards().put(alice, new byte[] {2}));
+            await(storage.privateXml().put(alice, "{a}b", new byte[] {3}));
+            await(storage.blocking().block(alice, List.of("spam@example.com")));
+            // Fail the very last statement of the cascade: everything before it must roll back.
+            try (Connection c = raw(); Statement s = c.createStatement()) {
+                s.executeUpdate("""
+                        CREATE TRIGGER fail_account_delete BEFORE DELETE ON accounts
+                        BEGIN SELECT RAISE(ABORT, 'injected delete failure'); END""");
+            }
+
+            assertThat(failure(storage.accounts().delete(alice)))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("injected delete failure");
+
+            assertThat(await(storage.archive().query(alice, ArchiveQuery.first(10))).messages()).containsExactly(archived);
+            assertThat(await(storage.archive().prefs(alice))).isEqualTo(prefs);
+            assertThat(await(storage.vcards().get(alice))).hasValueSatisfying(v -> assertThat(v).containsExactly(2));
+            assertThat(await(storage.privateXml().get(alice, "{a}b"))).hasValueSatisfying(v -> assertThat(v).containsExactly(3));
+            assertThat(await(storage.blocking().blocked(alice))).containsExactly("spam@example.com");
+
+            try (Connection c = raw(); Statement s = c.createStatement()) {
+                s.executeUpdate("DROP TRIGGER fail_account_delete");
+            }
+            assertThat(await(storage.accounts().delete(alice))).isTrue();
+            for (String table : List.of("archive_messages", "archive_prefs", "archive_prefs_jids", "vcards", "private_xml",
+                    "blocked_jids")) {
+                assertThat(count(table)).as(table).isZero();
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    /** EXPLAIN QUERY PLAN of {@code sql} with the given parameters, one detail line per step. */
+    private String plan(String sql, Object... parameters) throws SQLException {
+        try (Connection c = raw(); PreparedStatement s = c.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                s.setObject(i + 1, parameters[i]);
+            }
+            StringBuilder plan = new StringBuilder();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    plan.append(rs.getString("detail")).append('\n');
+                }
+            }
+            return plan.toString();
+        }
+    }
+
+    private long count(String table) throws SQLException {
+        try (Connection c = raw(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
 
     private Path file() {
         return dir.resolve(EmbeddedStorage.DATABASE_FILE_NAME).toAbsolutePath();
