@@ -21,7 +21,7 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * The {@code switchboard} command: {@code start} runs a server in the foreground, {@code user}
- * manages accounts.
+ * manages accounts, {@code storage} manages the storage schema.
  */
 public final class Main {
     static final String DEV_PROFILE = "switchboard-dev.yaml";
@@ -63,6 +63,8 @@ public final class Main {
                     return start(config);
                 case "user":
                     return new UserCommand(config, out, err).run(rest);
+                case "storage":
+                    return new StorageCommand(config, out, err).run(rest);
                 default:
                     throw new UsageException("unknown command '" + command + "'");
             }
@@ -169,8 +171,11 @@ public final class Main {
                                          (without --config: the dev profile, domain localhost)
                   user add USER          create an account (password read from the terminal or stdin)
                   user passwd USER       change an account's password
-                  user delete USER       delete an account and its offline messages
+                  user delete USER       delete an account and all its data
                   user list              list accounts
+                  storage migrate        create or upgrade the storage schema (for
+                                         storage.cassandra.schema: none deployments)
+                  storage status         show the schema version and whether it is current
 
                 Every configuration key can be overridden by an environment variable, e.g.
                 server.domain -> SWITCHBOARD_SERVER_DOMAIN; SWITCHBOARD_CONFIG names the config file.""");

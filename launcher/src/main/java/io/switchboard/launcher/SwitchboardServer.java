@@ -19,7 +19,6 @@ import io.switchboard.presence.PresenceSettings;
 import io.switchboard.router.RouterNode;
 import io.switchboard.router.RouterSettings;
 import io.switchboard.storage.Storage;
-import io.switchboard.storage.embedded.EmbeddedStorage;
 import io.vertx.core.Future;
 import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
@@ -68,7 +67,7 @@ public final class SwitchboardServer {
         new ProcessorMetrics().bindTo(meters);
         new UptimeMetrics().bindTo(meters);
 
-        storage = EmbeddedStorage.open(s.dataDir());
+        storage = StorageFactory.openForServer(config, meters);
         LOG.info("Storage: {}", storage.description());
 
         SwitchboardConfig.Cluster c = config.cluster();

@@ -5,7 +5,6 @@ import io.switchboard.protocol.jid.Jid;
 import io.switchboard.protocol.sasl.ScramAlgorithm;
 import io.switchboard.protocol.sasl.ScramCredential;
 import io.switchboard.storage.Storage;
-import io.switchboard.storage.embedded.EmbeddedStorage;
 
 import java.io.BufferedReader;
 import java.io.Console;
@@ -20,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code switchboard user add|passwd|delete|list}: account administration straight on the store
- * (the embedded store allows it while a server runs).
+ * the configuration names (the embedded store allows it while a server runs; Cassandra always).
  */
 final class UserCommand {
     private final SwitchboardConfig config;
@@ -38,7 +37,7 @@ final class UserCommand {
             throw new Main.UsageException("user needs a sub-command: add, passwd, delete or list");
         }
         String sub = args.get(0);
-        try (Storage storage = EmbeddedStorage.open(config.server().dataDir())) {
+        try (Storage storage = StorageFactory.open(config)) {
             switch (sub) {
                 case "add": {
                     Jid user = user(args);

@@ -4,6 +4,7 @@ import static io.switchboard.launcher.config.ConfigSchema.*;
 
 import io.switchboard.launcher.config.SwitchboardConfig.Auth;
 import io.switchboard.launcher.config.SwitchboardConfig.C2sListener;
+import io.switchboard.launcher.config.SwitchboardConfig.Cassandra;
 import io.switchboard.launcher.config.SwitchboardConfig.Cluster;
 import io.switchboard.launcher.config.SwitchboardConfig.DirectTlsListener;
 import io.switchboard.launcher.config.SwitchboardConfig.Listeners;
@@ -13,6 +14,7 @@ import io.switchboard.launcher.config.SwitchboardConfig.Metrics;
 import io.switchboard.launcher.config.SwitchboardConfig.Presence;
 import io.switchboard.launcher.config.SwitchboardConfig.Registration;
 import io.switchboard.launcher.config.SwitchboardConfig.Server;
+import io.switchboard.launcher.config.SwitchboardConfig.Resilience;
 import io.switchboard.launcher.config.SwitchboardConfig.Storage;
 import io.switchboard.launcher.config.SwitchboardConfig.Tls;
 import java.io.IOException;
@@ -400,7 +402,16 @@ public final class ConfigLoader {
         new Cluster(v.get(CLUSTER_MEMBERS), v.get(CLUSTER_PORT), v.get(CLUSTER_INTERFACE),
             v.get(CLUSTER_NAME)),
         new Presence(v.get(PRESENCE_COALESCE_WINDOW), v.get(PRESENCE_NAIVE_FAN_OUT)),
-        new Storage(v.get(STORAGE_TYPE)),
+        new Storage(v.get(STORAGE_TYPE), v.get(STORAGE_OFFLINE_TTL), v.get(STORAGE_ARCHIVE_RETENTION),
+            new Resilience(v.get(STORAGE_TIMEOUT), v.get(STORAGE_MAX_CONCURRENT_CALLS),
+                v.get(STORAGE_FALLBACK_CACHE_USERS), v.get(STORAGE_BREAKER_FAILURE_RATE),
+                v.get(STORAGE_BREAKER_WINDOW), v.get(STORAGE_BREAKER_MINIMUM_CALLS),
+                v.get(STORAGE_BREAKER_WAIT_IN_OPEN)),
+            new Cassandra(v.get(CASSANDRA_CONTACT_POINTS), v.get(CASSANDRA_LOCAL_DATACENTER),
+                v.get(CASSANDRA_KEYSPACE), v.get(CASSANDRA_REPLICATION), v.get(CASSANDRA_CONSISTENCY),
+                v.get(CASSANDRA_SERIAL_CONSISTENCY), v.get(CASSANDRA_REQUEST_TIMEOUT),
+                v.get(CASSANDRA_SCHEMA).equals("auto"), v.get(CASSANDRA_ARCHIVE_BUCKET_WIDTH),
+                v.get(CASSANDRA_USERNAME), v.get(CASSANDRA_PASSWORD))),
         new Metrics(v.get(METRICS_ENABLED), v.get(METRICS_HOST), v.get(METRICS_PORT)),
         new Logging(v.get(LOGGING_LEVEL)));
   }

@@ -122,6 +122,50 @@ final class ConfigSchema {
   static final ConfigKey<StorageType> STORAGE_TYPE =
       scalarKey("storage.type", "embedded",
           Converters.oneOf(StorageType.class, StorageType::configName));
+  static final ConfigKey<Duration> STORAGE_OFFLINE_TTL =
+      scalarKey("storage.offline-ttl", "30d", Converters.durationOrOffUpTo(Duration.ofDays(3650)));
+  static final ConfigKey<Duration> STORAGE_ARCHIVE_RETENTION =
+      scalarKey("storage.archive-retention", "0", Converters.durationOrOffUpTo(Duration.ofDays(36500)));
+  static final ConfigKey<Duration> STORAGE_TIMEOUT =
+      scalarKey("storage.timeout", "3s", Converters.durationUpTo(Duration.ofMinutes(5)));
+  static final ConfigKey<Integer> STORAGE_MAX_CONCURRENT_CALLS =
+      scalarKey("storage.max-concurrent-calls", "512", Converters.intBetween(1, 100_000));
+  static final ConfigKey<Integer> STORAGE_FALLBACK_CACHE_USERS =
+      scalarKey("storage.fallback-cache-users", "100000", Converters.intBetween(0, 10_000_000));
+  static final ConfigKey<Integer> STORAGE_BREAKER_FAILURE_RATE =
+      scalarKey("storage.circuit-breaker.failure-rate-threshold", "50", Converters.intBetween(1, 100));
+  static final ConfigKey<Integer> STORAGE_BREAKER_WINDOW =
+      scalarKey("storage.circuit-breaker.window", "50", Converters.intBetween(1, 100_000));
+  static final ConfigKey<Integer> STORAGE_BREAKER_MINIMUM_CALLS =
+      scalarKey("storage.circuit-breaker.minimum-calls", "10", Converters.intBetween(1, 100_000));
+  static final ConfigKey<Duration> STORAGE_BREAKER_WAIT_IN_OPEN =
+      scalarKey("storage.circuit-breaker.wait-in-open-state", "5s", Converters.durationUpTo(Duration.ofMinutes(10)));
+
+  static final ConfigKey<List<String>> CASSANDRA_CONTACT_POINTS =
+      listKey("storage.cassandra.contact-points", "127.0.0.1:9042", Converters::member,
+          "contact point (host or host:port)");
+  static final ConfigKey<String> CASSANDRA_LOCAL_DATACENTER =
+      scalarKey("storage.cassandra.local-datacenter", "datacenter1", Converters::nonBlank);
+  static final ConfigKey<String> CASSANDRA_KEYSPACE =
+      scalarKey("storage.cassandra.keyspace", "switchboard", Converters::nonBlank);
+  static final ConfigKey<String> CASSANDRA_REPLICATION =
+      scalarKey("storage.cassandra.replication", "SimpleStrategy:1", Converters::nonBlank);
+  static final ConfigKey<String> CASSANDRA_CONSISTENCY =
+      scalarKey("storage.cassandra.consistency", "LOCAL_QUORUM", Converters.oneOf(List.of("ONE", "TWO",
+          "THREE", "QUORUM", "ALL", "LOCAL_ONE", "LOCAL_QUORUM", "EACH_QUORUM")));
+  static final ConfigKey<String> CASSANDRA_SERIAL_CONSISTENCY =
+      scalarKey("storage.cassandra.serial-consistency", "LOCAL_SERIAL",
+          Converters.oneOf(List.of("SERIAL", "LOCAL_SERIAL")));
+  static final ConfigKey<Duration> CASSANDRA_REQUEST_TIMEOUT =
+      scalarKey("storage.cassandra.request-timeout", "2s", Converters.durationUpTo(Duration.ofMinutes(5)));
+  static final ConfigKey<String> CASSANDRA_SCHEMA =
+      scalarKey("storage.cassandra.schema", "auto", Converters.oneOf(List.of("auto", "none")));
+  static final ConfigKey<Duration> CASSANDRA_ARCHIVE_BUCKET_WIDTH =
+      scalarKey("storage.cassandra.archive-bucket-width", "7d", Converters.durationUpTo(Duration.ofDays(3650)));
+  static final ConfigKey<String> CASSANDRA_USERNAME =
+      scalarKey("storage.cassandra.username", "", Converters::text);
+  static final ConfigKey<String> CASSANDRA_PASSWORD =
+      scalarKey("storage.cassandra.password", "", Converters::text);
 
   static final ConfigKey<Boolean> METRICS_ENABLED =
       scalarKey("metrics.enabled", "true", Converters::bool);

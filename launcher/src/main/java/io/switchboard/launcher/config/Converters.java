@@ -110,6 +110,12 @@ final class Converters {
     };
   }
 
+  /** Like {@link #durationUpTo} but also accepts {@code 0} (any unit or none), meaning "off". */
+  static ScalarConverter<Duration> durationOrOffUpTo(Duration max) {
+    ScalarConverter<Duration> positive = durationUpTo(max);
+    return s -> s.strip().matches("0+(ms|s|m|h|d)?") ? Duration.ZERO : positive.convert(s);
+  }
+
   /** Matches case-insensitively and yields the constant, so {@code level: debug} works too. */
   static <E extends Enum<E>> ScalarConverter<E> oneOf(Class<E> type, Function<E, String> name) {
     E[] constants = type.getEnumConstants();

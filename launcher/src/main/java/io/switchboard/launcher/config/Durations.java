@@ -7,16 +7,16 @@ import java.util.regex.Pattern;
 
 /**
  * The duration notation of the config file: a whole number followed by one unit, e.g.
- * {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}. Fractions, compound forms and a missing
+ * {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 30d}. Fractions, compound forms and a missing
  * unit are rejected on purpose: a bare {@code 30} could mean seconds or milliseconds, and
  * guessing wrong turns a timeout into something a thousand times off.
  */
 final class Durations {
 
-  static final String EXPECTED = "a duration such as 250ms, 30s, 5m or 1h";
+  static final String EXPECTED = "a duration such as 250ms, 30s, 5m, 1h or 30d";
 
   // Lower case only, so that "5M" cannot be misread as months.
-  private static final Pattern FORMAT = Pattern.compile("([0-9]{1,18})(ms|s|m|h)");
+  private static final Pattern FORMAT = Pattern.compile("([0-9]{1,18})(ms|s|m|h|d)");
 
   private Durations() {
   }
@@ -34,6 +34,7 @@ final class Durations {
         case "s" -> Duration.ofSeconds(amount);
         case "m" -> Duration.ofSeconds(Math.multiplyExact(amount, 60L));
         case "h" -> Duration.ofSeconds(Math.multiplyExact(amount, 3600L));
+        case "d" -> Duration.ofSeconds(Math.multiplyExact(amount, 86400L));
         default -> throw new IllegalStateException(m.group(2));
       });
     } catch (ArithmeticException e) {
@@ -48,6 +49,9 @@ final class Durations {
       return ms + "ms";
     }
     long s = ms / 1000;
+    if (s > 86400 && s % 86400 == 0) {
+      return s / 86400 + "d"; // a single day stays "24h", the way people write timeouts
+    }
     if (s != 0 && s % 3600 == 0) {
       return s / 3600 + "h";
     }

@@ -90,7 +90,14 @@ public record SwitchboardConfig(
         .append(" members=").append(String.join(",", cluster.members())).append(nl);
     sb.append("presence: coalesce-window=").append(presence.coalesceWindow().toMillis()).append("ms")
         .append(presence.naiveFanOut() ? " naive-fan-out (benchmark baseline)" : "").append(nl);
-    sb.append("storage: ").append(storage.type().configName())
+    sb.append("storage: ").append(storage.type().configName());
+    if (storage.type() == StorageType.CASSANDRA) {
+      sb.append(" contact-points=").append(String.join(",", storage.cassandra().contactPoints()))
+          .append(" datacenter=").append(storage.cassandra().localDatacenter())
+          .append(" keyspace=").append(storage.cassandra().keyspace())
+          .append(" consistency=").append(storage.cassandra().consistency());
+    }
+    sb.append(" timeout=").append(storage.resilience().timeout().toMillis()).append("ms")
         .append("; metrics: ").append(listener(metrics.enabled(), metrics.host(), metrics.port()))
         .append("; logging: ").append(logging.level().name());
     return sb.toString();
@@ -223,9 +230,48 @@ public record SwitchboardConfig(
     }
   }
 
-  public record Storage(StorageType type) {
+  /**
+   * @param offlineTtl       offline messages older than this are dropped; zero keeps them until delivered
+   * @param archiveRetention archived messages older than this are dropped; zero keeps them forever
+   */
+  public record Storage(StorageType type, Duration offlineTtl, Duration archiveRetention,
+      Resilience resilience, Cassandra cassandra) {
     public Storage {
       Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(cassandra, "cassandra");
+      Objects.requireNonNull(offlineTtl, "offlineTtl");
+      Objects.requireNonNull(archiveRetention, "archiveRetention");
+      Objects.requireNonNull(resilience, "resilience");
+    }
+  }
+
+  /**
+   * Where and how to use Cassandra when {@code storage.type} is {@code cassandra}. Values are
+   * checked further when the storage opens ({@code CassandraSettings}).
+   *
+   * @param schemaAuto whether the server creates and migrates the schema (else only verifies it)
+   * @param username   empty for no authentication
+   */
+  public record Cassandra(List<String> contactPoints, String localDatacenter, String keyspace,
+      String replication, String consistency, String serialConsistency, Duration requestTimeout,
+      boolean schemaAuto, Duration archiveBucketWidth, String username, String password) {
+    public Cassandra {
+      contactPoints = List.copyOf(contactPoints);
+    }
+
+    @Override
+    public String toString() {
+      return "Cassandra[contactPoints=" + contactPoints + ", localDatacenter=" + localDatacenter
+          + ", keyspace=" + keyspace + ", username=" + username + ", password=***]";
+    }
+  }
+
+  /** The guards around every storage call: see {@code io.switchboard.storage.resilience}. */
+  public record Resilience(Duration timeout, int maxConcurrentCalls, int fallbackCacheUsers,
+      int failureRateThreshold, int window, int minimumCalls, Duration waitInOpenState) {
+    public Resilience {
+      Objects.requireNonNull(timeout, "timeout");
+      Objects.requireNonNull(waitInOpenState, "waitInOpenState");
     }
   }
 
@@ -284,7 +330,7 @@ public record SwitchboardConfig(
   }
 
   public enum StorageType {
-    EMBEDDED;
+    EMBEDDED, CASSANDRA;
 
     public String configName() {
       return name().toLowerCase(Locale.ROOT);

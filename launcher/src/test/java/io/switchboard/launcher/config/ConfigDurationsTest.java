@@ -21,6 +21,7 @@ class ConfigDurationsTest {
         Arguments.of("30s", Duration.ofSeconds(30)),
         Arguments.of("5m", Duration.ofMinutes(5)),
         Arguments.of("1h", Duration.ofHours(1)),
+        Arguments.of("30d", Duration.ofDays(30)),
         Arguments.of("0s", Duration.ZERO),
         Arguments.of("1500ms", Duration.ofMillis(1500)),
         Arguments.of("  45s ", Duration.ofSeconds(45)),
@@ -35,7 +36,7 @@ class ConfigDurationsTest {
   }
 
   @ParameterizedTest(name = "''{0}''")
-  @ValueSource(strings = {"", " ", "30", "s", "1.5s", "-5s", "+5s", "5 s", "5M", "5S", "1d",
+  @ValueSource(strings = {"", " ", "30", "s", "1.5s", "-5s", "+5s", "5 s", "5M", "5S", "1D",
       "1h30m", "PT30S", "5min", "5sec", "ms", "1e3ms", "1_000ms", "0x10s",
       "9999999999999999999s", "2562047788015216h"})
   void rejectsEverythingElse(String text) {
@@ -45,6 +46,7 @@ class ConfigDurationsTest {
   @Test
   void formatIsTheShortestExactForm() {
     assertThat(Durations.format(Duration.ofMillis(250))).isEqualTo("250ms");
+    assertThat(Durations.format(Duration.ofDays(30))).isEqualTo("30d");
     assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
     assertThat(Durations.format(Duration.ofSeconds(30))).isEqualTo("30s");
     assertThat(Durations.format(Duration.ofSeconds(60))).isEqualTo("1m");
@@ -77,7 +79,7 @@ class ConfigDurationsTest {
             + " 24h, got '0ms' (from environment variable SWITCHBOARD_LIMITS_IDLE_TIMEOUT)");
     assertThat(problemsOf(() -> loadEnv(env("SWITCHBOARD_LIMITS_IDLE_TIMEOUT", "5 minutes"))))
         .containsExactly("config key 'limits.idle-timeout': expected a duration such as 250ms,"
-            + " 30s, 5m or 1h, got '5 minutes' (from environment variable"
+            + " 30s, 5m, 1h or 30d, got '5 minutes' (from environment variable"
             + " SWITCHBOARD_LIMITS_IDLE_TIMEOUT)");
   }
 }

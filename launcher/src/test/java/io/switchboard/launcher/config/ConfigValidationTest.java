@@ -52,7 +52,7 @@ class ConfigValidationTest {
         Arguments.of("limits.max-connections", "0", "an integer of at least 1"),
         Arguments.of("limits.max-connections", "99999999999", "an integer of at least 1"),
         Arguments.of("limits.rate-bytes-per-second", "1023", "an integer of at least 1024"),
-        Arguments.of("limits.idle-timeout", "300", "a duration such as 250ms, 30s, 5m or 1h"),
+        Arguments.of("limits.idle-timeout", "300", "a duration such as 250ms, 30s, 5m, 1h or 30d"),
         Arguments.of("limits.keepalive-interval", "0s", "a duration between 1ms and 24h"),
         Arguments.of("limits.handshake-timeout", "25h", "a duration between 1ms and 24h"),
         Arguments.of("limits.max-offline-messages", "-1", "an integer of at least 0"),
