@@ -6,10 +6,14 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -30,7 +34,7 @@ import org.sqlite.SQLiteConfig;
  * proceed while a write is in progress). All writes of this process go through the single writer
  * thread: SQLite allows one writer per file anyway, and funnelling them in-process means our own
  * writes never fight each other for the lock (which SQLite resolves by sleeping in the busy
- * handler). Contention with another process (the admin CLI) is left to busy_timeout plus a short
+ * handler), and that writes queued together can share one commit. Contention with another process (the admin CLI) is left to busy_timeout plus a short
  * retry.
  */
 final class SqliteWorkers {
@@ -51,6 +55,9 @@ final class SqliteWorkers {
     /** How long close() waits for queued work; far above any sane query, it only guards against hangs. */
     private static final long DRAIN_TIMEOUT_SECONDS = 30;
 
+    /** Most writes committed together; bounds how long one group holds the write lock. */
+    static final int MAX_GROUP = 256;
+
     private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
 
     private final Path databaseFile;
@@ -58,6 +65,8 @@ final class SqliteWorkers {
     private final ExecutorService writer;
     private final ExecutorService readers;
     private final ThreadLocal<Connection> threadConnection = new ThreadLocal<>();
+    /** Writes waiting for the writer thread, which takes them in groups (see {@link #drainWrites}). */
+    private final Queue<WriteTask<?>> pendingWrites = new ConcurrentLinkedQueue<>();
     // Every connection ever opened, so close() can close them after the threads have stopped.
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -118,7 +127,155 @@ final class SqliteWorkers {
      * Whatever the work throws rolls the transaction back.
      */
     <T> CompletionStage<T> write(String operation, SqlWork<T> work) {
-        return submit(writer, operation, connection -> inTransaction(connection, work));
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(closedException(operation));
+        }
+        WriteTask<T> task = new WriteTask<>(operation, work);
+        pendingWrites.add(task);
+        try {
+            writer.execute(this::drainWrites);
+        } catch (RejectedExecutionException e) {
+            // close() raced with this call; an earlier drain may still have taken the task
+            if (pendingWrites.remove(task)) {
+                task.result.completeExceptionally(closedException(operation));
+            }
+        }
+        return task.result;
+    }
+
+    /**
+     * Group commit: runs every write queued so far (up to {@link #MAX_GROUP}) in one transaction,
+     * each inside its own savepoint, so one failing write rolls back only itself. A commit is the
+     * expensive part of a small write (WAL append, lock hand-over), and under load many writes wait
+     * behind each other anyway (e.g. two archive appends per chat message): sharing one commit
+     * multiplies throughput without changing what any single write sees or does. Results are
+     * handed out only after the commit, so nobody learns of a write that could still roll back.
+     */
+    private void drainWrites() {
+        List<WriteTask<?>> group = new ArrayList<>();
+        for (WriteTask<?> t; group.size() < MAX_GROUP && (t = pendingWrites.poll()) != null; ) {
+            group.add(t);
+        }
+        if (group.isEmpty()) {
+            return; // an earlier drain took this call's task
+        }
+        if (group.size() == 1) {
+            group.get(0).runAlone();
+            return;
+        }
+        Connection connection;
+        try {
+            connection = connection();
+            runWithRetry("begin group commit", c -> {
+                try (Statement statement = c.createStatement()) {
+                    statement.executeUpdate("BEGIN IMMEDIATE");
+                }
+                return null;
+            });
+        } catch (SQLException | RuntimeException e) {
+            group.forEach(WriteTask::runAlone); // each on its own, with its own retries and errors
+            return;
+        }
+        try {
+            for (WriteTask<?> task : group) {
+                task.runInSavepoint(connection);
+            }
+            try (Statement statement = connection.createStatement()) {
+                statement.executeUpdate("COMMIT");
+            }
+        } catch (SQLException | RuntimeException e) {
+            // The transaction itself is gone (SQLite rolls back on some errors, or the commit
+            // failed): none of the group's writes happened. Run each on its own instead.
+            rollbackQuietly(connection);
+            LOG.debug("Group commit of {} writes on {} failed ({}); running them one by one",
+                    group.size(), databaseFile, e.toString());
+            group.forEach(WriteTask::reset);
+            group.forEach(WriteTask::runAlone);
+            return;
+        }
+        group.forEach(WriteTask::complete);
+    }
+
+    /** One queued write: its work, and its outcome until the transaction it ran in commits. */
+    private final class WriteTask<T> {
+        final String operation;
+        final SqlWork<T> work;
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        private T value;
+        private StorageException failure;
+
+        WriteTask(String operation, SqlWork<T> work) {
+            this.operation = operation;
+            this.work = work;
+        }
+
+        void runAlone() {
+            try {
+                result.complete(runWithRetry(operation, connection -> inTransaction(connection, work)));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        }
+
+        /**
+         * Runs the work inside a savepoint of the open group transaction: on failure only its own
+         * changes roll back, and a busy error is retried as {@link #runWithRetry} would. Throws
+         * only when the savepoint itself cannot be handled, i.e. the whole transaction is lost.
+         */
+        void runInSavepoint(Connection connection) throws SQLException {
+            for (int attempt = 1; ; attempt++) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("SAVEPOINT write");
+                }
+                try {
+                    value = work.run(connection);
+                    release(connection);
+                    return;
+                } catch (SQLException e) {
+                    rollbackToSavepoint(connection);
+                    if (isBusy(e) && attempt < BUSY_ATTEMPTS) {
+                        sleep(BUSY_BACKOFF_MILLIS * attempt);
+                        continue;
+                    }
+                    failure = new StorageException(operation + " failed on " + databaseFile + ": " + e.getMessage(), e);
+                    return;
+                } catch (StorageException e) {
+                    rollbackToSavepoint(connection);
+                    failure = e;
+                    return;
+                } catch (RuntimeException e) {
+                    rollbackToSavepoint(connection);
+                    failure = new StorageException(operation + " failed on " + databaseFile + ": " + e, e);
+                    return;
+                }
+            }
+        }
+
+        void reset() {
+            value = null;
+            failure = null;
+        }
+
+        void complete() {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else {
+                result.complete(value);
+            }
+        }
+
+        private void rollbackToSavepoint(Connection connection) throws SQLException {
+            try (Statement statement = connection.createStatement()) {
+                statement.executeUpdate("ROLLBACK TO write");
+            }
+            release(connection);
+        }
+
+        private void release(Connection connection) throws SQLException {
+            try (Statement statement = connection.createStatement()) {
+                statement.executeUpdate("RELEASE write");
+            }
+        }
     }
 
     private <T> CompletionStage<T> submit(ExecutorService pool, String operation, SqlWork<T> work) {

@@ -96,4 +96,47 @@ class SqliteWorkersTest {
                     .havingCause().isInstanceOf(StorageException.class).withMessageContaining("boom");
         }
     }
+
+    @Test
+    void writesQueuedTogetherShareOneCommitAndAFailingOneRollsBackOnlyItself() throws Exception {
+        try (EmbeddedStorage storage = EmbeddedStorage.open(dir)) {
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            // Hold the writer so the next writes queue up and are drained as one group.
+            CompletableFuture<Object> blocker = storage.workers().write("blocker", c -> {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }).toCompletableFuture();
+            java.util.List<CompletableFuture<Integer>> writes = new java.util.ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                int n = i;
+                writes.add(storage.workers().write("insert " + n, c -> {
+                    try (Statement s = c.createStatement()) {
+                        s.executeUpdate("INSERT INTO accounts (bare_jid, created_at) VALUES ('u" + n + "@localhost', 0)");
+                    }
+                    if (n == 25) {
+                        throw new IllegalStateException("write 25 fails after its insert");
+                    }
+                    return n;
+                }).toCompletableFuture());
+            }
+            release.countDown();
+            blocker.get(10, TimeUnit.SECONDS);
+
+            for (int i = 0; i < 50; i++) {
+                if (i == 25) {
+                    assertThat(writes.get(i)).failsWithin(10, TimeUnit.SECONDS)
+                            .withThrowableOfType(ExecutionException.class)
+                            .havingCause().isInstanceOf(StorageException.class).withMessageContaining("write 25 fails");
+                } else {
+                    assertThat(writes.get(i).get(10, TimeUnit.SECONDS)).isEqualTo(i);
+                }
+            }
+            assertThat(storage.accounts().count().toCompletableFuture().get()).isEqualTo(49L);
+            assertThat(storage.accounts().exists("u25@localhost").toCompletableFuture().get()).isFalse();
+        }
+    }
 }
