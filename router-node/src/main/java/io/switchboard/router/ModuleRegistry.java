@@ -7,6 +7,7 @@ import io.switchboard.router.module.DiscoRegistry;
 import io.switchboard.router.module.FeatureModule;
 import io.switchboard.router.module.IqHandler;
 import io.switchboard.router.module.IqScope;
+import io.switchboard.router.module.MessageInterceptor;
 import io.switchboard.router.module.ModuleContext;
 import io.switchboard.router.module.OfflineHandler;
 import io.switchboard.storage.Storage;
@@ -19,6 +20,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
@@ -43,8 +45,11 @@ public final class ModuleRegistry implements ModuleContext, DiscoRegistry {
     private final Set<String> serverFeatures = Collections.synchronizedSet(new TreeSet<>());
     private final Set<String> accountFeatures = Collections.synchronizedSet(new TreeSet<>());
     private final List<AvailabilityListener> availabilityListeners = new CopyOnWriteArrayList<>();
+    private final List<MessageInterceptors.Registered> messageInterceptors = new CopyOnWriteArrayList<>();
     private final List<String> loaded = new ArrayList<>();
     private volatile OfflineHandler offlineHandler;
+    /** The module whose {@code register} is running, to attribute its hooks in logs and metrics. */
+    private volatile String registering;
 
     public ModuleRegistry(RouterSettings settings, Storage storage, SessionDirectory directory, Outbound outbound,
                           Vertx vertx, MeterRegistry meters) {
@@ -64,7 +69,12 @@ public final class ModuleRegistry implements ModuleContext, DiscoRegistry {
         Set<String> wanted = new TreeSet<>(settings.modules());
         for (FeatureModule module : ServiceLoader.load(FeatureModule.class)) {
             if (wanted.isEmpty() || wanted.remove(module.name())) {
-                module.register(this);
+                registering = module.name();
+                try {
+                    module.register(this);
+                } finally {
+                    registering = null;
+                }
                 loaded.add(module.name());
             }
         }
@@ -89,6 +99,11 @@ public final class ModuleRegistry implements ModuleContext, DiscoRegistry {
 
     public List<AvailabilityListener> availabilityListeners() {
         return availabilityListeners;
+    }
+
+    /** The message interceptors in registration order. */
+    List<MessageInterceptors.Registered> messageInterceptors() {
+        return List.copyOf(messageInterceptors);
     }
 
     // ---- ModuleContext ------------------------------------------------------------------------
@@ -124,6 +139,13 @@ public final class ModuleRegistry implements ModuleContext, DiscoRegistry {
     @Override
     public void availabilityListener(AvailabilityListener listener) {
         availabilityListeners.add(listener);
+    }
+
+    @Override
+    public void messageInterceptor(MessageInterceptor interceptor) {
+        String module = registering;
+        messageInterceptors.add(new MessageInterceptors.Registered(module == null ? "unknown" : module,
+                Objects.requireNonNull(interceptor, "interceptor")));
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.switchboard.protocol.jid.Jid;
 import io.switchboard.protocol.xml.Namespaces;
 import io.switchboard.protocol.xml.XmlElement;
 import io.switchboard.router.module.AvailabilityListener;
+import io.switchboard.router.module.InterceptedMessage;
 import io.switchboard.router.module.IqRequest;
 import io.switchboard.router.module.IqScope;
 import io.switchboard.router.module.OfflineHandler;
@@ -41,6 +42,7 @@ public final class StanzaRouter {
     private final AccountStore accounts;
     private final Outbound outbound;
     private final MeterRegistry meters;
+    private final MessageInterceptors interceptors;
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
 
     public StanzaRouter(RouterSettings settings, ModuleRegistry modules, SessionDirectory directory,
@@ -51,6 +53,7 @@ public final class StanzaRouter {
         this.accounts = accounts;
         this.outbound = outbound;
         this.meters = meters;
+        this.interceptors = new MessageInterceptors(modules.messageInterceptors(), meters);
     }
 
     /**
@@ -115,22 +118,25 @@ public final class StanzaRouter {
             }
             Target target = result.result();
             return apply(s, to, RoutingRules.decide(s.kind(), s.type(), to.resource(), target.exists,
-                    target.sessions));
+                    target.sessions), context);
         });
     }
 
     private record Target(boolean exists, List<SessionEntry> sessions) {
     }
 
-    private Future<Void> apply(RoutedStanza s, Jid to, RoutingRules.Decision decision) {
+    private Future<Void> apply(RoutedStanza s, Jid to, RoutingRules.Decision decision, Context context) {
         if (decision instanceof RoutingRules.Deliver deliver) {
-            count(s.kind(), "delivered");
-            outbound.deliver(deliver.sessions(), s.kind(), s.xml(), s.ingressMicros());
-            if (s.kind() == StanzaKind.PRESENCE && (s.type() == null || "unavailable".equals(s.type()))) {
-                outbound.toPresenceService(s); // directed presence: tracked for RFC 6121 §4.6.3
-            }
+            return intercepted(s, to, false, context).map(m -> {
+                count(m.kind(), "delivered");
+                outbound.deliver(deliver.sessions(), m.kind(), m.xml(), m.ingressMicros());
+                if (m.kind() == StanzaKind.PRESENCE && (m.type() == null || "unavailable".equals(m.type()))) {
+                    outbound.toPresenceService(m); // directed presence: tracked for RFC 6121 §4.6.3
+                }
+                return null;
+            });
         } else if (decision instanceof RoutingRules.StoreOffline) {
-            return storeOffline(s, to.bare());
+            return storeOffline(s, to, context);
         } else if (decision instanceof RoutingRules.Error e) {
             error(s, e.condition(), null, null);
         } else if (decision instanceof RoutingRules.HandleOnBehalf) {
@@ -144,13 +150,27 @@ public final class StanzaRouter {
         return Future.succeededFuture();
     }
 
-    private Future<Void> storeOffline(RoutedStanza s, Jid user) {
+    /**
+     * A message accepted for a local account passes the modules' interceptors (e.g. archiving)
+     * right before it is delivered or stored; anything else goes on as it is.
+     */
+    private Future<RoutedStanza> intercepted(RoutedStanza s, Jid to, boolean offline, Context context) {
+        if (s.kind() != StanzaKind.MESSAGE || interceptors.isEmpty()) {
+            return Future.succeededFuture(s);
+        }
+        InterceptedMessage message = new InterceptedMessage(s, Jid.of(s.from()), to, to.bare(), offline);
+        return interceptors.run(message, context).map(InterceptedMessage::stanza);
+    }
+
+    /** Errors answer the sender with the message as it sent it, never with what interceptors added. */
+    private Future<Void> storeOffline(RoutedStanza s, Jid to, Context context) {
         OfflineHandler handler = modules.offline();
         if (handler == null) {
             error(s, StanzaErrorCondition.SERVICE_UNAVAILABLE, null, null); // RFC 6121 §8.5.2.2.1
             return Future.succeededFuture();
         }
-        return handler.store(user, s).transform(result -> {
+        Jid user = to.bare();
+        return intercepted(s, to, true, context).compose(m -> handler.store(user, m)).transform(result -> {
             if (result.succeeded() && result.result()) {
                 count(s.kind(), "offline");
             } else if (result.succeeded()) {
@@ -305,7 +325,7 @@ public final class StanzaRouter {
                 }
                 reply(s, reply.build());
             } else if (result.cause() instanceof StanzaErrorException e) {
-                error(s, iq, e.condition(), null, e.text());
+                error(s, iq, e.condition(), e.type(), e.text());
             } else {
                 LOG.warn("IQ handler for {} failed", request.payload().namespace(), result.cause());
                 error(s, iq, StanzaErrorCondition.INTERNAL_SERVER_ERROR, null, null);

@@ -28,6 +28,15 @@ public interface ModuleContext {
 
     void availabilityListener(AvailabilityListener listener);
 
+    /**
+     * Adds a hook that sees (and may rewrite) every message accepted for an existing local
+     * account, before it is delivered or stored offline. Interceptors run in registration order;
+     * one that fails is logged and counted and the message goes on unchanged (see
+     * {@link MessageInterceptor}). Register from {@link FeatureModule#register}: the router takes
+     * its list of interceptors when it starts.
+     */
+    void messageInterceptor(MessageInterceptor interceptor);
+
     /** The disco features registered so far and by modules registered later (a live view). */
     DiscoRegistry disco();
 
