@@ -7,8 +7,9 @@ import java.util.Set;
  * A user's archiving preferences (XEP-0313 §6.1): which messages the server archives for them.
  *
  * @param defaultMode what happens to messages with JIDs in neither list
- * @param always      bare JIDs whose messages are always archived
- * @param never       bare JIDs whose messages are never archived (wins over {@code always})
+ * @param always      JIDs whose messages are always archived: a bare JID covers all its
+ *                    resources, a full JID only itself (XEP-0441); opaque to storage
+ * @param never       JIDs whose messages are never archived (wins over {@code always})
  */
 public record ArchivePrefs(Mode defaultMode, Set<String> always, Set<String> never) {
 

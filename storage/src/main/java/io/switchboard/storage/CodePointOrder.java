@@ -7,9 +7,10 @@ import java.util.Comparator;
  * and Cassandra's {@code text} clustering columns sort by. {@link String#compareTo} compares
  * UTF-16 units instead and puts characters outside the BMP before U+E000..U+FFFF.
  */
-final class CodePointOrder implements Comparator<String> {
+public final class CodePointOrder implements Comparator<String> {
 
-    static final CodePointOrder INSTANCE = new CodePointOrder();
+    /** The one instance; also used by backends that merge sorted results in code. */
+    public static final CodePointOrder INSTANCE = new CodePointOrder();
 
     private CodePointOrder() {
     }

@@ -9,6 +9,7 @@ import io.switchboard.protocol.sasl.ScramAlgorithm;
 import io.switchboard.protocol.sasl.ScramCredential;
 import io.switchboard.storage.Account;
 import io.switchboard.storage.AccountStore;
+import io.switchboard.storage.CodePointOrder;
 import io.switchboard.storage.NoSuchAccountException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -184,7 +185,7 @@ final class CassandraAccountStore implements AccountStore {
                 for (CompletableFuture<List<String>> page : pages) {
                     merged.addAll(page.join());
                 }
-                merged.sort(CodePoints.ORDER);
+                merged.sort(CodePointOrder.INSTANCE);
                 return List.copyOf(merged.subList(0, Math.min(limit, merged.size())));
             });
         });

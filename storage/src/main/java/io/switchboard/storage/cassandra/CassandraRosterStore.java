@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.cql.BatchableStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
+import io.switchboard.storage.CodePointOrder;
 import io.switchboard.storage.PendingSubscription;
 import io.switchboard.storage.Roster;
 import io.switchboard.storage.RosterItem;
@@ -320,7 +321,7 @@ final class CassandraRosterStore implements RosterStore {
                     // per user are few, so sorting here beats a second table kept in time order.
                     List<PendingSubscription> sorted = new ArrayList<>(list);
                     sorted.sort(Comparator.comparing(PendingSubscription::receivedAt)
-                            .thenComparing(PendingSubscription::from, CodePoints.ORDER));
+                            .thenComparing(PendingSubscription::from, CodePointOrder.INSTANCE));
                     return List.copyOf(sorted);
                 }));
     }
