@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.cluster.bus.Codecs;
 import io.switchboard.cluster.bus.Addresses;
 import io.switchboard.cluster.bus.InstanceRegistry;
@@ -11,7 +12,11 @@ import io.switchboard.cluster.directory.NodeDepartures;
 import io.switchboard.cluster.directory.SessionDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
@@ -43,11 +48,30 @@ public final class ClusterNode {
     }
 
     public static Future<ClusterNode> start(ClusterSettings settings, VertxOptions vertxOptions) {
+        return start(settings, vertxOptions, null);
+    }
+
+    /**
+     * @param meters where Vert.x reports its event-bus and network metrics (sent, pending, reply
+     *               failures, ...) and where membership changes are counted; null for none
+     */
+    public static Future<ClusterNode> start(ClusterSettings settings, VertxOptions vertxOptions, MeterRegistry meters) {
         Config config = hazelcastConfig(settings);
         HazelcastClusterManager clusterManager = new HazelcastClusterManager(config);
         vertxOptions.getEventBusOptions().setHost(settings.interfaceHost()).setPort(0);
+        VertxBuilder builder = Vertx.builder();
+        if (meters != null) {
+            // HTTP metrics would only describe the management endpoint; per-client and per-pool
+            // series are not worth their cardinality. The event bus is what operators need.
+            vertxOptions.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+                    .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
+                    .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
+                    .addDisabledMetricsCategory(MetricsDomain.NAMED_POOLS)
+                    .addDisabledMetricsCategory(MetricsDomain.DATAGRAM_SOCKET));
+            builder = builder.withMetrics(new MicrometerMetricsFactory(meters));
+        }
         long started = System.nanoTime();
-        return Vertx.builder().with(vertxOptions).withClusterManager(clusterManager).buildClustered()
+        return builder.with(vertxOptions).withClusterManager(clusterManager).buildClustered()
                 .map(vertx -> {
                     Codecs.registerAll(vertx.eventBus());
                     HazelcastInstance hz = clusterManager.getHazelcastInstance();
@@ -56,6 +80,9 @@ public final class ClusterNode {
                             (System.nanoTime() - started) / 1_000_000);
                     ClusterNode node = new ClusterNode(vertx, hz, settings.nodeId());
                     new NodeDepartures(hz, node.directory, node.presenceInstances, vertx);
+                    if (meters != null) {
+                        MembershipMetrics.bind(hz, meters);
+                    }
                     vertx.setPeriodic(2_000, id -> {
                         node.routers.refresh();
                         node.presenceInstances.refresh();

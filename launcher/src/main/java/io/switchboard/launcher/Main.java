@@ -46,6 +46,10 @@ public final class Main {
             return rest.isEmpty() ? 2 : 0;
         }
         String command = rest.remove(0);
+        if (command.equals("cluster")) {
+            // Needs no configuration of its own: it starts nodes, each with its own settings.
+            return new io.switchboard.launcher.cluster.ClusterCommand(out, err).run(rest);
+        }
         try {
             Optional<Path> configFile = takeOption(rest, "--config").map(Path::of);
             if (configFile.isEmpty() && System.getenv("SWITCHBOARD_CONFIG") != null) {
@@ -176,6 +180,8 @@ public final class Main {
                   storage migrate        create or upgrade the storage schema (for
                                          storage.cassandra.schema: none deployments)
                   storage status         show the schema version and whether it is current
+                  cluster up|down|status a local multi-process cluster (Cassandra, 2 connectors on
+                                         5222/6222, 2 routers, 1 presence service); see README
 
                 Every configuration key can be overridden by an environment variable, e.g.
                 server.domain -> SWITCHBOARD_SERVER_DOMAIN; SWITCHBOARD_CONFIG names the config file.""");

@@ -72,13 +72,11 @@ public final class SwitchboardServer {
 
         SwitchboardConfig.Cluster c = config.cluster();
         cluster = await(ClusterNode.start(new ClusterSettings(c.clusterName(), c.networkInterface(), c.port(),
-                c.members(), s.nodeId().orElseThrow()), new VertxOptions()));
+                c.members(), s.nodeId().orElseThrow()), new VertxOptions(), meters));
         Gauge.builder("xmpp.session.directory.size", cluster.directory(), d -> d.size())
                 .description("Bound resources' users in the cluster session directory").register(meters);
         Gauge.builder("xmpp.session.directory.near.cache.hit.ratio", cluster.directory(), d -> d.nearCacheHitRatio())
                 .description("Near-cache hit ratio of the session directory on this node").register(meters);
-        Gauge.builder("xmpp.cluster.members", cluster.hazelcast(), h -> h.getCluster().getMembers().size())
-                .description("Members of the cluster").register(meters);
 
         if (s.runs(Role.ROUTER)) {
             router = await(RouterNode.start(cluster, routerSettings(), storage, meters));

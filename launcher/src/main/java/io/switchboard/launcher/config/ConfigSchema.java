@@ -179,7 +179,7 @@ final class ConfigSchema {
 
   /** Environment variables with our prefix that are read by the launcher scripts, not by us. */
   static final Set<String> RESERVED_ENV =
-      Set.of("SWITCHBOARD_CONFIG", "SWITCHBOARD_HOME", "SWITCHBOARD_OPTS");
+      Set.of("SWITCHBOARD_CONFIG", "SWITCHBOARD_HOME", "SWITCHBOARD_OPTS", "SWITCHBOARD_BUILD_DIR");
 
   private static final Map<String, ConfigKey<?>> BY_PATH;
   private static final Map<String, ConfigKey<?>> BY_ENV;

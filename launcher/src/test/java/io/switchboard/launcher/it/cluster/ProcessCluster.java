@@ -1,0 +1,189 @@
+package io.switchboard.launcher.it.cluster;
+
+import io.switchboard.cassandra.CassandraEndpoint;
+import io.switchboard.cassandra.SharedCassandra;
+import io.switchboard.connector.tls.TlsMaterial;
+import io.switchboard.launcher.cluster.ClusterLayout;
+import io.switchboard.launcher.cluster.NodeProcess;
+import io.switchboard.launcher.cluster.NodeSpec;
+import io.switchboard.launcher.it.ServerTrust;
+import io.switchboard.launcher.it.TestServer;
+
+import javax.net.ssl.X509TrustManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A Switchboard cluster of separate JVMs started by the test ({@code io.switchboard.launcher.Main
+ * start} with {@code SWITCHBOARD_*} settings, the test class path, {@code java} of this JVM), one
+ * process per node, on free loopback ports, sharing the test run's Cassandra ({@link SharedCassandra},
+ * a keyspace of its own) and one TLS certificate. Each node runs under the fixture's
+ * {@code ParentWatchdog}, so a test JVM killed hard takes its nodes with it.
+ *
+ * <p>Nodes can be stopped cleanly ({@link #stop}, SIGTERM) or crashed ({@link #kill}, SIGKILL).
+ */
+public final class ProcessCluster implements AutoCloseable {
+    /** Small heaps: five of these and a Cassandra share a 2-core CI machine. */
+    static final String HEAP = "256m";
+    static final Duration FORM_TIMEOUT = Duration.ofSeconds(150);
+    /** C1 only and the serial collector: faster start-up, fewer threads on 2 cores; the tests are light. */
+    static final List<String> TEST_JVM_ARGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+            "-XX:CICompilerCount=1");
+
+    private final Path baseDir;
+    private final Map<String, NodeProcess> nodes;
+
+    private ProcessCluster(Path baseDir, Map<String, NodeProcess> nodes) {
+        this.baseDir = baseDir;
+        this.nodes = nodes;
+    }
+
+    /** Starts {@code connectors} + {@code routers} + {@code presence} processes and waits until they form one cluster. */
+    public static ProcessCluster start(int connectors, int routers, int presence) {
+        CassandraEndpoint cassandra = SharedCassandra.get();
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        Path baseDir = baseDirectory().resolve("process-cluster-" + id);
+        Set<Integer> used = new HashSet<>();
+        ClusterLayout.Ports ports = new ClusterLayout.Ports(i -> freePort(used), i -> freePort(used),
+                i -> freePort(used), i -> freePort(used));
+        List<NodeSpec> specs = ClusterLayout.plan(baseDir, connectors, routers, presence, ports);
+        TlsMaterial.loadOrGenerate(null, null, baseDir, TestServer.DOMAIN);
+        NodeSpec.Shared shared = new NodeSpec.Shared(TestServer.DOMAIN, "pc-" + id, ClusterLayout.members(specs),
+                ServerTrust.certificatePath(baseDir), baseDir.resolve("tls").resolve(TestServer.DOMAIN + ".key.pem"),
+                cassandra.contactPoint().getHostString() + ":" + cassandra.contactPoint().getPort(),
+                cassandra.localDatacenter(), "pc_" + id);
+
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.keySet().removeIf(k -> k.startsWith("SWITCHBOARD_")); // only what the cluster sets applies
+        NodeProcess.Launch launch = NodeProcess.Launch.current(HEAP)
+                .withExtraJvmArgs(TEST_JVM_ARGS)
+                .withMainPrefix(List.of("io.switchboard.cassandra.ParentWatchdog",
+                        Long.toString(ProcessHandle.current().pid())))
+                .withBaseEnvironment(env);
+
+        Map<String, NodeProcess> started = new LinkedHashMap<>();
+        long began = System.nanoTime();
+        try {
+            for (NodeSpec spec : specs) {
+                started.put(spec.nodeId(), NodeProcess.start(spec, shared, launch,
+                        baseDir.resolve("logs").resolve(spec.nodeId() + ".log"), null));
+            }
+            ClusterLayout.awaitFormed(List.copyOf(started.values()), FORM_TIMEOUT, null);
+        } catch (RuntimeException | Error e) {
+            started.values().forEach(NodeProcess::kill);
+            throw e;
+        }
+        System.out.printf("[process-cluster] %d nodes formed one cluster in %.1f s (%s)%n", specs.size(),
+                (System.nanoTime() - began) / 1e9, baseDir);
+        return new ProcessCluster(baseDir, started);
+    }
+
+    public NodeProcess node(String nodeId) {
+        NodeProcess n = nodes.get(nodeId);
+        if (n == null) {
+            throw new IllegalArgumentException("no node " + nodeId + " in " + nodes.keySet());
+        }
+        return n;
+    }
+
+    public List<NodeProcess> nodes() {
+        return List.copyOf(nodes.values());
+    }
+
+    public List<NodeProcess> connectors() {
+        return nodes.values().stream().filter(n -> n.spec().isConnector()).toList();
+    }
+
+    public List<NodeProcess> withRole(String role) {
+        return nodes.values().stream().filter(n -> n.spec().role().equals(role)).toList();
+    }
+
+    /** Client port (STARTTLS) of connector {@code i} (0-based). */
+    public int c2sPort(int connector) {
+        return connectors().get(connector).spec().c2sPort();
+    }
+
+    /** Trusts exactly the certificate every connector of this cluster presents. */
+    public X509TrustManager trustManager() {
+        return ServerTrust.trustManager(baseDir);
+    }
+
+    public Path baseDir() {
+        return baseDir;
+    }
+
+    /** Sum of a metric's samples over every node (e.g. a counter each router keeps for itself). */
+    public double sum(String metric, String... labels) {
+        double total = 0;
+        for (NodeProcess n : nodes.values()) {
+            if (n.isAlive()) {
+                total += n.metric(metric, labels).orElse(0);
+            }
+        }
+        return total;
+    }
+
+    /** SIGTERM: the node shuts down cleanly (connectors send {@code <system-shutdown/>}); SIGKILL after 20 s. */
+    public boolean stop(String nodeId) {
+        return node(nodeId).terminate(Duration.ofSeconds(20));
+    }
+
+    /** SIGKILL: the node crashes; the others notice when Hazelcast drops it. */
+    public void kill(String nodeId) {
+        node(nodeId).kill();
+    }
+
+    /** Stops every node still running: connectors first, then the rest, with SIGTERM (SIGKILL after 10 s). */
+    @Override
+    public void close() {
+        terminateAll(connectors());
+        terminateAll(nodes.values().stream().filter(n -> !n.spec().isConnector()).toList());
+    }
+
+    private static void terminateAll(List<NodeProcess> group) {
+        group.stream().filter(NodeProcess::isAlive).forEach(n -> ProcessHandle.of(n.pid()).ifPresent(ProcessHandle::destroy));
+        for (NodeProcess n : group) {
+            n.terminate(Duration.ofSeconds(10));
+        }
+    }
+
+    private static Path baseDirectory() {
+        String cassandraDir = System.getProperty("sb.cassandra.dir");
+        try {
+            if (cassandraDir != null && !cassandraDir.isBlank()) {
+                Path dir = Path.of(cassandraDir).toAbsolutePath().getParent();
+                Files.createDirectories(dir);
+                return dir;
+            }
+            return Files.createTempDirectory("switchboard-pc-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static synchronized int freePort(Set<Integer> used) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                int port = socket.getLocalPort();
+                if (used.add(port)) {
+                    return port;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        throw new IllegalStateException("no free port");
+    }
+}
