@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs the registered {@link MessageInterceptor}s over one message, in registration order. A
@@ -77,15 +78,19 @@ final class MessageInterceptors {
             return Future.succeededFuture(outcome(r, message, answer));
         }
         Promise<InterceptedMessage> done = Promise.promise();
+        // Exactly one of the timer and the answer settles the step; the timeout is counted before
+        // the chain moves on, so whoever sees the message next also sees the count.
+        AtomicBoolean settled = new AtomicBoolean();
         long timer = context.owner().setTimer(timeLimitMillis, t -> {
-            if (done.tryComplete(message)) {
+            if (settled.compareAndSet(false, true)) {
                 failed(r, message, "timeout", null);
+                done.complete(message);
             }
         });
         answer.onComplete(result -> {
             context.owner().cancelTimer(timer);
-            if (!done.future().isComplete()) {
-                done.tryComplete(outcome(r, message, result));
+            if (settled.compareAndSet(false, true)) {
+                done.complete(outcome(r, message, result));
             }
         });
         // Continue on the router's context whichever thread completed the interceptor's future.
