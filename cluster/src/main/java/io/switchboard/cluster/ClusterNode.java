@@ -102,10 +102,12 @@ public final class ClusterNode {
         // We stop Hazelcast ourselves, after the connectors have drained.
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         config.setProperty("hazelcast.socket.bind.any", "false");
-        // A dead member (e.g. a killed connector) is declared gone within ~10 s, not the default 60 s,
-        // so its clients' contacts learn they are offline in bounded time.
-        config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-        config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+        // A dead member (e.g. a killed connector) is declared gone within the configured
+        // failure-detection timeout (cluster.failure-detection-timeout, default 10 s; Hazelcast's
+        // own default is 60 s), so its clients' contacts learn they are offline in bounded time.
+        config.setProperty("hazelcast.heartbeat.interval.seconds",
+                Long.toString(ClusterSettings.HEARTBEAT_INTERVAL.toSeconds()));
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(settings.failureDetectionSeconds()));
         config.getMemberAttributeConfig().setAttribute(NODE_ID_ATTRIBUTE, settings.nodeId());
 
         NetworkConfig network = config.getNetworkConfig();

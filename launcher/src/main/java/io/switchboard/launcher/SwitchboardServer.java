@@ -72,7 +72,7 @@ public final class SwitchboardServer {
 
         SwitchboardConfig.Cluster c = config.cluster();
         cluster = await(ClusterNode.start(new ClusterSettings(c.clusterName(), c.networkInterface(), c.port(),
-                c.members(), s.nodeId().orElseThrow()), new VertxOptions(), meters));
+                c.members(), s.nodeId().orElseThrow(), c.failureDetectionTimeout()), new VertxOptions(), meters));
         Gauge.builder("xmpp.session.directory.size", cluster.directory(), d -> d.size())
                 .description("Bound resources' users in the cluster session directory").register(meters);
         Gauge.builder("xmpp.session.directory.near.cache.hit.ratio", cluster.directory(), d -> d.nearCacheHitRatio())

@@ -400,7 +400,7 @@ public final class ConfigLoader {
             v.get(LIMITS_KEEPALIVE_INTERVAL), v.get(LIMITS_HANDSHAKE_TIMEOUT),
             v.get(LIMITS_MAX_OFFLINE_MESSAGES)),
         new Cluster(v.get(CLUSTER_MEMBERS), v.get(CLUSTER_PORT), v.get(CLUSTER_INTERFACE),
-            v.get(CLUSTER_NAME)),
+            v.get(CLUSTER_NAME), v.get(CLUSTER_FAILURE_DETECTION_TIMEOUT)),
         new Presence(v.get(PRESENCE_COALESCE_WINDOW), v.get(PRESENCE_NAIVE_FAN_OUT)),
         new Storage(v.get(STORAGE_TYPE), v.get(STORAGE_OFFLINE_TTL), v.get(STORAGE_ARCHIVE_RETENTION),
             new Resilience(v.get(STORAGE_TIMEOUT), v.get(STORAGE_MAX_CONCURRENT_CALLS),

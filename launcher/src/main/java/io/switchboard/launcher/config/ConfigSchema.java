@@ -113,6 +113,11 @@ final class ConfigSchema {
       scalarKey("cluster.interface", "127.0.0.1", Converters::host);
   static final ConfigKey<String> CLUSTER_NAME =
       scalarKey("cluster.cluster-name", "switchboard", Converters::nonBlank);
+  // Heartbeats go out every second; a member silent for this long is declared dead and its
+  // sessions leave the directory (its clients' contacts get unavailable presence).
+  static final ConfigKey<Duration> CLUSTER_FAILURE_DETECTION_TIMEOUT =
+      scalarKey("cluster.failure-detection-timeout", "10s",
+          Converters.wholeSecondsBetween(Duration.ofSeconds(2), Duration.ofMinutes(10)));
 
   static final ConfigKey<Duration> PRESENCE_COALESCE_WINDOW =
       scalarKey("presence.coalesce-window", "100ms", Converters.durationUpTo(Duration.ofSeconds(10)));

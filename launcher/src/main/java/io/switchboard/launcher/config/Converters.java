@@ -110,6 +110,19 @@ final class Converters {
     };
   }
 
+  /** A duration in whole seconds within {@code [min, max]} (e.g. a Hazelcast timeout). */
+  static ScalarConverter<Duration> wholeSecondsBetween(Duration min, Duration max) {
+    String expected = "a whole number of seconds between " + Durations.format(min) + " and "
+        + Durations.format(max);
+    return s -> {
+      Duration d = Durations.parse(s).orElseThrow(() -> invalid(Durations.EXPECTED, s));
+      if (d.compareTo(min) < 0 || d.compareTo(max) > 0 || d.toMillis() % 1000 != 0) {
+        throw invalid(expected, s);
+      }
+      return d;
+    };
+  }
+
   /** Like {@link #durationUpTo} but also accepts {@code 0} (any unit or none), meaning "off". */
   static ScalarConverter<Duration> durationOrOffUpTo(Duration max) {
     ScalarConverter<Duration> positive = durationUpTo(max);

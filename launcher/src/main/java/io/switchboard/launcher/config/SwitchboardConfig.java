@@ -87,7 +87,9 @@ public record SwitchboardConfig(
     sb.append("cluster: name=").append(cluster.clusterName())
         .append(" interface=").append(cluster.networkInterface())
         .append(" port=").append(cluster.port())
-        .append(" members=").append(String.join(",", cluster.members())).append(nl);
+        .append(" members=").append(String.join(",", cluster.members()))
+        .append(" failure-detection-timeout=")
+        .append(Durations.format(cluster.failureDetectionTimeout())).append(nl);
     sb.append("presence: coalesce-window=").append(presence.coalesceWindow().toMillis()).append("ms")
         .append(presence.naiveFanOut() ? " naive-fan-out (benchmark baseline)" : "").append(nl);
     sb.append("storage: ").append(storage.type().configName());
@@ -210,13 +212,15 @@ public record SwitchboardConfig(
   /**
    * @param members          seed members, each {@code host} or {@code host:port}
    * @param networkInterface the YAML key {@code interface}; renamed because that is a Java keyword
+   * @param failureDetectionTimeout a member without heartbeats for this long is declared dead
    */
   public record Cluster(List<String> members, int port, String networkInterface,
-      String clusterName) {
+      String clusterName, Duration failureDetectionTimeout) {
     public Cluster {
       members = List.copyOf(members);
       Objects.requireNonNull(networkInterface, "networkInterface");
       Objects.requireNonNull(clusterName, "clusterName");
+      Objects.requireNonNull(failureDetectionTimeout, "failureDetectionTimeout");
     }
   }
 

@@ -44,14 +44,27 @@ public final class ProcessCluster implements AutoCloseable {
 
     private final Path baseDir;
     private final Map<String, NodeProcess> nodes;
+    private final NodeSpec.Shared shared;
+    private final NodeProcess.Launch launch;
 
-    private ProcessCluster(Path baseDir, Map<String, NodeProcess> nodes) {
+    private ProcessCluster(Path baseDir, Map<String, NodeProcess> nodes, NodeSpec.Shared shared,
+                           NodeProcess.Launch launch) {
         this.baseDir = baseDir;
-        this.nodes = nodes;
+        this.nodes = new LinkedHashMap<>(nodes);
+        this.shared = shared;
+        this.launch = launch;
     }
 
     /** Starts {@code connectors} + {@code routers} + {@code presence} processes and waits until they form one cluster. */
     public static ProcessCluster start(int connectors, int routers, int presence) {
+        return start(connectors, routers, presence, Map.of());
+    }
+
+    /**
+     * Like {@link #start(int, int, int)}, with extra settings for every node (e.g.
+     * {@code SWITCHBOARD_CLUSTER_FAILURE_DETECTION_TIMEOUT}); they also apply to restarted nodes.
+     */
+    public static ProcessCluster start(int connectors, int routers, int presence, Map<String, String> settings) {
         CassandraEndpoint cassandra = SharedCassandra.get();
         String id = UUID.randomUUID().toString().substring(0, 8);
         Path baseDir = baseDirectory().resolve("process-cluster-" + id);
@@ -67,6 +80,7 @@ public final class ProcessCluster implements AutoCloseable {
 
         Map<String, String> env = new HashMap<>(System.getenv());
         env.keySet().removeIf(k -> k.startsWith("SWITCHBOARD_")); // only what the cluster sets applies
+        env.putAll(settings);
         NodeProcess.Launch launch = NodeProcess.Launch.current(HEAP)
                 .withExtraJvmArgs(TEST_JVM_ARGS)
                 .withMainPrefix(List.of("io.switchboard.cassandra.ParentWatchdog",
@@ -87,7 +101,7 @@ public final class ProcessCluster implements AutoCloseable {
         }
         System.out.printf("[process-cluster] %d nodes formed one cluster in %.1f s (%s)%n", specs.size(),
                 (System.nanoTime() - began) / 1e9, baseDir);
-        return new ProcessCluster(baseDir, started);
+        return new ProcessCluster(baseDir, started, shared, launch);
     }
 
     public NodeProcess node(String nodeId) {
@@ -143,6 +157,54 @@ public final class ProcessCluster implements AutoCloseable {
     /** SIGKILL: the node crashes; the others notice when Hazelcast drops it. */
     public void kill(String nodeId) {
         node(nodeId).kill();
+    }
+
+    /**
+     * Starts a node that was stopped or killed again, with the same settings (node id, ports, data
+     * directory; its log is appended to), and waits until every node sees the whole cluster again.
+     */
+    public synchronized NodeProcess restart(String nodeId) {
+        NodeProcess old = node(nodeId);
+        if (old.isAlive()) {
+            throw new IllegalStateException(old + " is still running");
+        }
+        NodeProcess fresh = NodeProcess.start(old.spec(), shared, launch, old.log(), null);
+        nodes.put(nodeId, fresh);
+        long began = System.nanoTime();
+        try {
+            // Other nodes may be down on purpose (killed by the test): wait for the live ones.
+            ClusterLayout.awaitFormed(nodes().stream().filter(NodeProcess::isAlive).toList(), FORM_TIMEOUT, null);
+        } catch (RuntimeException e) {
+            fresh.kill();
+            throw e;
+        }
+        System.out.printf("[process-cluster] %s restarted and the cluster re-formed in %.1f s%n", nodeId,
+                (System.nanoTime() - began) / 1e9);
+        return fresh;
+    }
+
+    /** Waits until every live node counts exactly {@code members} members in the cluster. */
+    public void awaitMembers(int members, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<NodeProcess> alive = nodes.values().stream().filter(NodeProcess::isAlive).toList();
+            if (alive.stream().allMatch(n -> n.clusterMembers().orElse(-1) == members)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                StringBuilder seen = new StringBuilder();
+                alive.forEach(n -> seen.append(' ').append(n.spec().nodeId()).append('=')
+                        .append(n.clusterMembers().orElse(-1)));
+                throw new AssertionError("not every live node saw " + members + " members within "
+                        + timeout.toSeconds() + " s:" + seen);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted");
+            }
+        }
     }
 
     /** Stops every node still running: connectors first, then the rest, with SIGTERM (SIGKILL after 10 s). */
