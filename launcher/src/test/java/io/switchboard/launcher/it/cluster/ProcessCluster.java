@@ -235,16 +235,26 @@ public final class ProcessCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * A port that is free now, below Linux's ephemeral range (32768+): a port from
+     * {@code new ServerSocket(0)} comes from that range, and the many outgoing connections of a test
+     * run (Cassandra driver, Hazelcast, clients) may take it as a source port before the node
+     * binds it ("Address already in use").
+     */
     private static synchronized int freePort(Set<Integer> used) {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                int port = socket.getLocalPort();
-                if (used.add(port)) {
-                    return port;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = random.nextInt(20_000, 32_000);
+            if (used.contains(port)) {
+                continue;
             }
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            } catch (IOException taken) {
+                continue;
+            }
+            used.add(port);
+            return port;
         }
         throw new IllegalStateException("no free port");
     }
