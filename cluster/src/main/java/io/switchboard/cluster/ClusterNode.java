@@ -63,7 +63,11 @@ public final class ClusterNode {
         if (meters != null) {
             // HTTP metrics would only describe the management endpoint; per-client and per-pool
             // series are not worth their cardinality. The event bus is what operators need.
+            // vertx-micrometer keeps backends in a JVM-wide map by registry name, and closing a
+            // Vert.x closes the registry under its name: with the default name, every node in one
+            // JVM (tests) would share, and one node's shutdown would silence another's metrics.
             vertxOptions.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+                    .setRegistryName("switchboard-" + settings.nodeId() + "-" + System.identityHashCode(meters))
                     .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
                     .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
                     .addDisabledMetricsCategory(MetricsDomain.NAMED_POOLS)
