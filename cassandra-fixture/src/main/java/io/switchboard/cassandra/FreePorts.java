@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Picks TCP ports for Cassandra to listen on.
+ * Picks TCP ports for Cassandra (and, in tests, other loopback servers) to listen on.
  *
  * <p>Not the kernel's "port 0" choice: that comes from the ephemeral range, which every outgoing
  * connection on this machine also draws from (load tests open tens of thousands). A port that a
@@ -19,7 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * the same ports, would fail the start. So ports are drawn at random below the ephemeral range, and
  * the randomness keeps fixtures of parallel builds apart.
  */
-final class FreePorts {
+public final class FreePorts {
 
     private static final int LOWEST = 10_000;
     private static final int DEFAULT_EPHEMERAL_LOW = 32_768;
@@ -31,7 +31,8 @@ final class FreePorts {
     private FreePorts() {
     }
 
-    static synchronized int pick() {
+    /** A port free now, below the ephemeral range, never handed out before by this JVM. */
+    public static synchronized int pick() {
         int highExclusive = ephemeralRangeLow();
         ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int i = 0; i < ATTEMPTS; i++) {

@@ -19,15 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
@@ -1177,34 +1174,12 @@ public abstract class StorageContractTest
 
     /** Waits for a stage, rethrowing its failure unwrapped (so assertions see StorageException). */
     protected <T> T await(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new CompletionException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new AssertionError("storage operation did not complete within " + timeout(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return awaitResult(stage);
     }
 
     /** Waits for a stage that must fail and returns the failure. */
     protected Throwable awaitFailure(CompletionStage<?> stage) {
-        try {
-            Object value = stage.toCompletableFuture().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
-            throw new AssertionError("expected failure, completed with " + value);
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (TimeoutException e) {
-            throw new AssertionError("storage operation did not complete within " + timeout(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return awaitError(stage);
     }
 
     protected static ScramCredential credential(ScramAlgorithm algorithm, String password) {

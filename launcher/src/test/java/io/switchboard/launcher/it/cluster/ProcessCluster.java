@@ -1,6 +1,7 @@
 package io.switchboard.launcher.it.cluster;
 
 import io.switchboard.cassandra.CassandraEndpoint;
+import io.switchboard.cassandra.FreePorts;
 import io.switchboard.cassandra.SharedCassandra;
 import io.switchboard.connector.tls.TlsMaterial;
 import io.switchboard.launcher.cluster.ClusterLayout;
@@ -12,17 +13,14 @@ import io.switchboard.launcher.it.TestServer;
 import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -68,9 +66,9 @@ public final class ProcessCluster implements AutoCloseable {
         CassandraEndpoint cassandra = SharedCassandra.get();
         String id = UUID.randomUUID().toString().substring(0, 8);
         Path baseDir = baseDirectory().resolve("process-cluster-" + id);
-        Set<Integer> used = new HashSet<>();
-        ClusterLayout.Ports ports = new ClusterLayout.Ports(i -> freePort(used), i -> freePort(used),
-                i -> freePort(used), i -> freePort(used));
+        // Below the ephemeral range, so the test run's many outgoing connections cannot take them first.
+        ClusterLayout.Ports ports = new ClusterLayout.Ports(i -> FreePorts.pick(), i -> FreePorts.pick(),
+                i -> FreePorts.pick(), i -> FreePorts.pick());
         List<NodeSpec> specs = ClusterLayout.plan(baseDir, connectors, routers, presence, ports);
         TlsMaterial.loadOrGenerate(null, null, baseDir, TestServer.DOMAIN);
         NodeSpec.Shared shared = new NodeSpec.Shared(TestServer.DOMAIN, "pc-" + id, ClusterLayout.members(specs),
@@ -233,29 +231,5 @@ public final class ProcessCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /**
-     * A port that is free now, below Linux's ephemeral range (32768+): a port from
-     * {@code new ServerSocket(0)} comes from that range, and the many outgoing connections of a test
-     * run (Cassandra driver, Hazelcast, clients) may take it as a source port before the node
-     * binds it ("Address already in use").
-     */
-    private static synchronized int freePort(Set<Integer> used) {
-        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-        for (int attempt = 0; attempt < 1000; attempt++) {
-            int port = random.nextInt(20_000, 32_000);
-            if (used.contains(port)) {
-                continue;
-            }
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
-            } catch (IOException taken) {
-                continue;
-            }
-            used.add(port);
-            return port;
-        }
-        throw new IllegalStateException("no free port");
     }
 }
