@@ -79,11 +79,6 @@ public final class ConnectorMetrics {
         registry.counter("xmpp.stream.errors", "condition", condition).increment();
     }
 
-    /** A stanza a router did not acknowledge, sent again ({@code retried}) or answered with an error ({@code failed}). */
-    public void routerHandoff(String outcome) {
-        registry.counter("xmpp.router.handoff", "outcome", outcome).increment();
-    }
-
     public void deliveryDropped(String reason) {
         registry.counter("xmpp.deliveries.dropped", "reason", reason).increment();
     }

@@ -83,11 +83,8 @@ public final class RouterNode {
             // RFC 6120 §10.1: each origin connection's stanzas, one after another.
             OrderedDispatcher<RoutedStanza> dispatcher = new OrderedDispatcher<>(
                     s -> s.originNode() + "/" + s.originConnection(), s -> router.route(s, context));
-            // The reply tells a connector that sent with request() that the stanza was acted on
-            // (delivered, stored, answered or dropped by the rules); until then it may re-send
-            // it elsewhere if this router dies (see the connector's RouterLink).
             return cluster.routers().<RoutedStanza>serve(vertx, address, cluster.nodeId(),
-                    message -> dispatcher.dispatch(message.body()).onComplete(done -> message.reply(null)));
+                    message -> dispatcher.dispatch(message.body()));
         }
 
         @Override

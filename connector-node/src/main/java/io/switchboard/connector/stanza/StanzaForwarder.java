@@ -7,7 +7,6 @@ import io.switchboard.connector.ConnectorServices;
 import io.switchboard.connector.stream.XmppConnection;
 import io.switchboard.protocol.error.StanzaError;
 import io.switchboard.protocol.error.StanzaErrorCondition;
-import io.switchboard.protocol.error.StanzaErrorType;
 import io.switchboard.protocol.error.StreamErrorCondition;
 import io.switchboard.protocol.jid.Jid;
 import io.switchboard.protocol.xml.Namespaces;
@@ -16,20 +15,17 @@ import io.switchboard.protocol.xml.XmlElement;
 /**
  * Validates each stanza of a bound session, stamps its {@code from} (RFC 6120 §8.1.2.1) and sends
  * it with its routing header to this connection's router instance (always the same one while the
- * set of routers is stable, so the connection's stanzas are processed in order, RFC 6120 §10.1),
- * which acknowledges it once acted on ({@link RouterLink}).
+ * set of routers is stable, so the connection's stanzas are processed in order, RFC 6120 §10.1).
  * Stanzas are checked here, once, so routers can trust the header.
  */
 public final class StanzaForwarder {
     private final XmppConnection connection;
     private final ConnectorServices services;
-    private final RouterLink router;
     private boolean available;
 
     public StanzaForwarder(XmppConnection connection, ConnectorServices services) {
         this.connection = connection;
         this.services = services;
-        this.router = new RouterLink(services);
     }
 
     public void handle(XmlElement stanza) {
@@ -79,25 +75,9 @@ public final class StanzaForwarder {
             stamped = stamped.withAttribute("to", to.toString());
         }
         services.metrics().stanzaIn(kind);
-        router.forward(new RoutedStanza(kind, type, stanza.attribute("id"),
+        services.eventBus().send(services.routerFor(connection.connectionId()), new RoutedStanza(kind, type, stanza.attribute("id"),
                 self.toString(), to == null ? null : to.toString(), services.nodeId(), connection.connectionId(),
-                ConnectorMetrics.currentMicros(), stamped.toBytes()), lost -> notRouted(stanza, kind, type));
-    }
-
-    /**
-     * No router acted on the stanza (see {@link RouterLink}): messages and requests get a
-     * {@code wait} error (RFC 6120 §8.3.2: try again later), so the sender knows; presence and
-     * IQ results or errors have nobody to tell.
-     */
-    private void notRouted(XmlElement stanza, StanzaKind kind, String type) {
-        boolean answerable = kind == StanzaKind.MESSAGE || (kind == StanzaKind.IQ
-                && ("get".equals(type) || "set".equals(type)));
-        if (!answerable || "error".equals(type) || connection.boundJid() == null) {
-            return;
-        }
-        XmlElement reply = StanzaError.errorReply(stanza, StanzaErrorCondition.INTERNAL_SERVER_ERROR,
-                StanzaErrorType.WAIT, "the server could not route this stanza; try again later");
-        connection.send(reply.withoutAttribute("from").withAttribute("to", connection.boundJid().toString()));
+                ConnectorMetrics.currentMicros(), stamped.toBytes()));
     }
 
     /** An in-band registration request before authentication (XEP-0077 §3.1): no 'from' yet. */
@@ -107,10 +87,9 @@ public final class StanzaForwarder {
         }
         services.metrics().stanzaIn(StanzaKind.IQ);
         XmlElement cleaned = iq.withoutAttribute("from").withoutAttribute("to");
-        router.forward(new RoutedStanza(StanzaKind.IQ, iq.attribute("type"),
+        services.eventBus().send(services.routerFor(connection.connectionId()), new RoutedStanza(StanzaKind.IQ, iq.attribute("type"),
                 iq.attribute("id"), null, services.settings().domain(), services.nodeId(), connection.connectionId(),
-                ConnectorMetrics.currentMicros(), cleaned.toBytes()), lost -> replyError(iq,
-                StanzaErrorCondition.INTERNAL_SERVER_ERROR, "the server could not handle this request; try again later"));
+                ConnectorMetrics.currentMicros(), cleaned.toBytes()));
     }
 
     /**
@@ -123,9 +102,9 @@ public final class StanzaForwarder {
             available = false;
             XmlElement unavailable = XmlElement.builder("presence", Namespaces.CLIENT)
                     .attribute("from", fullJid.toString()).attribute("type", "unavailable").build();
-            router.forward(new RoutedStanza(StanzaKind.PRESENCE, "unavailable", null,
+            services.eventBus().send(services.routerFor(connection.connectionId()), new RoutedStanza(StanzaKind.PRESENCE, "unavailable", null,
                     fullJid.toString(), null, services.nodeId(), connection.connectionId(),
-                    ConnectorMetrics.currentMicros(), unavailable.toBytes()), lost -> { /* the client is gone */ });
+                    ConnectorMetrics.currentMicros(), unavailable.toBytes()));
         }
         services.directory().unbind(fullJid.bare().toString(), fullJid.resource(), connection.connectionId());
     }
