@@ -34,6 +34,12 @@ public final class SessionDirectory {
                 .setInMemoryFormat(InMemoryFormat.OBJECT)
                 .setInvalidateOnChange(true)
                 .setCacheLocalEntries(true);
+        // Near-cache invalidations are batched by default and may wait up to 10 s for a batch to
+        // fill: a router on another member then keeps seeing a user's old sessions (a resource that
+        // just bound looks absent, and its messages go to another resource or offline storage).
+        // Sent one by one they arrive within milliseconds; directory writes are per login, logout
+        // and presence change, few enough for that.
+        config.setProperty("hazelcast.map.invalidation.batch.enabled", "false");
         config.addMapConfig(new MapConfig(MAP_NAME)
                 .setBackupCount(1)
                 .setReadBackupData(true)
