@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
+import com.datastax.oss.driver.api.core.servererrors.ServerError;
 import io.switchboard.storage.StorageException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -312,6 +313,9 @@ public final class CassandraSchema {
         }
     }
 
+    /** How long a table that another process is creating may stay half-known ("Unknown CF"). */
+    private static final Duration TABLE_APPEARING = Duration.ofSeconds(15);
+
     /**
      * For {@link CassandraSettings.SchemaMode#NONE}: fails unless the keyspace is at least at
      * {@link #latestVersion()}, with a message telling the operator what to run.
@@ -405,10 +409,23 @@ public final class CassandraSchema {
     }
 
     private static int readVersion(CqlSession session, String keyspace, DefaultConsistencyLevel level) {
-        Row row = session.execute(SimpleStatement.newInstance("SELECT version FROM " + keyspace
-                + ".schema_version WHERE scope = ? ORDER BY version DESC LIMIT 1", SCOPE)
-                .setConsistencyLevel(level)).one();
-        return row == null ? 0 : row.getInt(0);
+        long deadline = System.nanoTime() + TABLE_APPEARING.toNanos();
+        while (true) {
+            try {
+                Row row = session.execute(SimpleStatement.newInstance("SELECT version FROM " + keyspace
+                        + ".schema_version WHERE scope = ? ORDER BY version DESC LIMIT 1", SCOPE)
+                        .setConsistencyLevel(level)).one();
+                return row == null ? 0 : row.getInt(0);
+            } catch (ServerError e) {
+                // Another process is creating the table right now: Cassandra already knows the
+                // table's name but not yet its id ("Unknown CF <id>"). It settles in moments; seen
+                // when several nodes of a cluster start at once against one keyspace.
+                if (e.getMessage() == null || !e.getMessage().contains("Unknown CF") || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                sleep(POLL);
+            }
+        }
     }
 
     private static boolean tryLease(CqlSession session, String keyspace, String holder) {
