@@ -9,6 +9,7 @@ body. Accounts are registered in-band first (XEP-0077). Loopback targets only.
 
   python3 load-tests/quick_chat_bench.py --port 5223 --pairs 20 --messages 2000            # throughput
   python3 load-tests/quick_chat_bench.py --port 5223 --pairs 20 --messages 1000 --rate 100 # latency
+  python3 load-tests/quick_chat_bench.py --port 5223 --receiver-port 6223 ...  # across 2 connectors
 """
 import argparse, asyncio, base64, re, ssl, statistics, sys, time, uuid
 
@@ -69,7 +70,8 @@ class Client:
 
 async def pair(args, run, index, latencies, ready, go):
     a_name, b_name = f"b{run}a{index}", f"b{run}b{index}"
-    sender, receiver = Client(args.host, args.port, args.domain), Client(args.host, args.port, args.domain)
+    sender = Client(args.host, args.port, args.domain)
+    receiver = Client(args.host, args.receiver_port or args.port, args.domain)
     for c, name in ((sender, a_name), (receiver, b_name)):
         await c.connect()
         await c.register(name, "bench-pw")
@@ -116,6 +118,9 @@ async def main():
     p = argparse.ArgumentParser()
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=5223)
+    p.add_argument("--receiver-port", type=int, default=0,
+                   help="receivers connect here (default: --port); another connector node of a cluster"
+                        " measures cross-node routing")
     p.add_argument("--domain", default="localhost")
     p.add_argument("--pairs", type=int, default=20)
     p.add_argument("--messages", type=int, default=2000)

@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.cluster.bus.Codecs;
 import io.switchboard.cluster.bus.Addresses;
@@ -22,6 +23,9 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 /**
  * This process's membership of the Switchboard cluster: a clustered Vert.x (event bus) on a
  * Hazelcast member that also holds the session directory. Every role, including the single-JVM
@@ -37,6 +41,7 @@ public final class ClusterNode {
     private final SessionDirectory directory;
     private final InstanceRegistry routers;
     private final InstanceRegistry presenceInstances;
+    private final List<Runnable> mergeActions = new CopyOnWriteArrayList<>();
 
     private ClusterNode(Vertx vertx, HazelcastInstance hazelcast, String nodeId) {
         this.vertx = vertx;
@@ -84,6 +89,7 @@ public final class ClusterNode {
                             (System.nanoTime() - started) / 1_000_000);
                     ClusterNode node = new ClusterNode(vertx, hz, settings.nodeId());
                     new NodeDepartures(hz, node.directory, node.presenceInstances, vertx);
+                    hz.getLifecycleService().addLifecycleListener(node::lifecycleChanged);
                     if (meters != null) {
                         MembershipMetrics.bind(hz, meters);
                     }
@@ -123,7 +129,44 @@ public final class ClusterNode {
         join.getTcpIpConfig().setEnabled(true).setMembers(settings.members());
 
         SessionDirectory.configure(config);
+        SplitBrain.configure(config, settings);
         return config;
+    }
+
+    /**
+     * This member was on the smaller side of a network split and merged into the larger cluster
+     * (MERGED), or tried to and failed (MERGE_FAILED: it is alone, and tries again later). Either
+     * way it discarded its copy of the cluster's state before rejoining (see {@link SplitBrain}).
+     */
+    private void lifecycleChanged(LifecycleEvent event) {
+        LifecycleEvent.LifecycleState state = event.getState();
+        if (state != LifecycleEvent.LifecycleState.MERGED && state != LifecycleEvent.LifecycleState.MERGE_FAILED) {
+            return;
+        }
+        LOG.warn("Node {} {} after a network split ({} member(s) now): state it held on the smaller side was"
+                        + " discarded", nodeId, state == LifecycleEvent.LifecycleState.MERGED
+                        ? "merged into the larger cluster" : "failed to merge into the larger cluster",
+                hazelcast.getCluster().getMembers().size());
+        // Our router or presence instances were dropped from the registries by the larger side.
+        routers.reassert();
+        presenceInstances.reassert();
+        for (Runnable action : mergeActions) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.warn("An action after the merge failed: {}", e.toString(), e);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code action} (on a Hazelcast thread; keep it short) each time this member has merged
+     * into the larger side of a healed network split, or failed to: whatever this member wrote to
+     * the cluster's state while split is gone, so it must not assume any of it exists (a connector
+     * closes its client connections).
+     */
+    public void onMerged(Runnable action) {
+        mergeActions.add(action);
     }
 
     public Vertx vertx() {

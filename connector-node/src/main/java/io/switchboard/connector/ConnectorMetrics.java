@@ -20,6 +20,9 @@ public final class ConnectorMetrics {
     private final Map<StanzaKind, Counter> stanzasOut = new EnumMap<>(StanzaKind.class);
     private final Map<String, AtomicInteger> openByTransport = new ConcurrentHashMap<>();
     private final Timer routingLatency;
+    private final AtomicInteger smDetached = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong smUnacked = new java.util.concurrent.atomic.AtomicLong();
+    private final io.micrometer.core.instrument.DistributionSummary smQueueAtAck;
 
     public ConnectorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -38,6 +41,14 @@ public final class ConnectorMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1).dividedBy(10))
                 .maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);
+        Gauge.builder("xmpp.sm.sessions.detached", smDetached, AtomicInteger::get)
+                .description("XEP-0198 sessions whose connection dropped, waiting to be resumed").register(registry);
+        Gauge.builder("xmpp.sm.unacked", smUnacked, java.util.concurrent.atomic.AtomicLong::get)
+                .description("Stanzas sent to clients and not yet acknowledged (XEP-0198), all sessions")
+                .register(registry);
+        smQueueAtAck = io.micrometer.core.instrument.DistributionSummary.builder("xmpp.sm.unacked.queue")
+                .description("Unacknowledged queue length of a session when an ack arrives")
+                .publishPercentileHistogram().maximumExpectedValue(10_000.0).register(registry);
     }
 
     private AtomicInteger openGauge(String transport) {
@@ -79,6 +90,20 @@ public final class ConnectorMetrics {
         registry.counter("xmpp.stream.errors", "condition", condition).increment();
     }
 
+    /**
+     * A stanza a router did not acknowledge: sent again to another router after the first one's
+     * node left ({@code resent}), or answered with an error to its sender ({@code failed}).
+     */
+    public void routerHandoff(String outcome) {
+        registry.counter("xmpp.router.handoff", "outcome", outcome).increment();
+    }
+
+    /** Stanzas handed to routers and not yet acknowledged. */
+    public void routerPending(java.util.function.Supplier<Number> pending) {
+        io.micrometer.core.instrument.Gauge.builder("xmpp.router.unacknowledged", pending)
+                .description("stanzas handed to routers and not yet acknowledged").register(registry);
+    }
+
     public void deliveryDropped(String reason) {
         registry.counter("xmpp.deliveries.dropped", "reason", reason).increment();
     }
@@ -88,6 +113,51 @@ public final class ConnectorMetrics {
         if (ingressMicros > 0) {
             long micros = currentMicros() - ingressMicros;
             routingLatency.record(Math.max(0, micros), TimeUnit.MICROSECONDS);
+        }
+    }
+
+    // ---- XEP-0198 stream management ----------------------------------------------------------------
+
+    public void smEnabled(boolean resumable) {
+        registry.counter("xmpp.sm.enabled", "resume", Boolean.toString(resumable)).increment();
+    }
+
+    /** A session resumed: "same-node" or "other-node" (handed over from another connector). */
+    public void smResumed(String where) {
+        registry.counter("xmpp.sm.resumed", "node", where).increment();
+    }
+
+    public void smFailed(String request, String condition) {
+        registry.counter("xmpp.sm.failed", "request", request, "condition", condition).increment();
+    }
+
+    /**
+     * A session ended here: "closed" (clean close, error), "timed-out" (not resumed in time),
+     * "overflow", or "moved" (resumed on another connector node).
+     */
+    public void smEnded(String reason) {
+        registry.counter("xmpp.sm.sessions.ended", "reason", reason).increment();
+        if ("timed-out".equals(reason)) {
+            registry.counter("xmpp.sm.timed.out").increment();
+        }
+    }
+
+    public void smDetached(int delta) {
+        smDetached.addAndGet(delta);
+    }
+
+    public void smUnacked(long delta) {
+        smUnacked.addAndGet(delta);
+    }
+
+    public void smQueueAtAck(int size) {
+        smQueueAtAck.record(size);
+    }
+
+    /** Unacknowledged stanzas of an ended session: "rerouted" (messages), "bounced" (IQ requests), "dropped". */
+    public void smUnackedHandled(String outcome, int count) {
+        if (count > 0) {
+            registry.counter("xmpp.sm.unacked.handled", "outcome", outcome).increment(count);
         }
     }
 

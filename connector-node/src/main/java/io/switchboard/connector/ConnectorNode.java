@@ -8,6 +8,7 @@ import io.switchboard.cluster.bus.PresenceBatch;
 import io.switchboard.cluster.bus.StanzaKind;
 import io.switchboard.cluster.bus.AddressedCopies;
 import io.switchboard.cluster.bus.SessionCommand;
+import io.switchboard.connector.sm.SessionHandover;
 import io.switchboard.connector.tls.TlsMaterial;
 import io.switchboard.protocol.error.StreamErrorCondition;
 import io.switchboard.storage.AccountStore;
@@ -32,6 +33,7 @@ public final class ConnectorNode {
     private final ConnectorServices services;
     private final List<String> deployments = new ArrayList<>();
     private MessageConsumer<Object> consumer;
+    private MessageConsumer<?> handover;
 
     private ConnectorNode(ClusterNode cluster, ConnectorServices services) {
         this.cluster = cluster;
@@ -84,6 +86,8 @@ public final class ConnectorNode {
                 }
             }
         });
+        cluster.onMerged(this::closeAllAfterMerge);
+        handover = SessionHandover.listen(services); // XEP-0198 resumption arriving on another node
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         Promise<Void> started = Promise.promise();
         List<Future<String>> deploying = new ArrayList<>();
@@ -140,6 +144,26 @@ public final class ConnectorNode {
         }
     }
 
+    /**
+     * This node was on the smaller side of a network split that has healed (see
+     * {@code io.switchboard.cluster.SplitBrain}): the larger side removed its sessions from the
+     * directory and told their contacts they were offline, and the merge discarded what this side
+     * wrote while split (logins included). Its clients' sessions exist nowhere but here, so every
+     * connection (and detached XEP-0198 session) ends with {@code <reset/>} (RFC 6120 §4.9.3.16:
+     * the stream must be negotiated afresh) and the clients reconnect, as after a restart. A
+     * client whose resource was meanwhile bound elsewhere is not reported offline again: the
+     * router drops the closing session's unavailable presence because the resource is re-bound.
+     */
+    private void closeAllAfterMerge() {
+        int closed = 0;
+        for (ConnectionHandle handle : services.allConnections()) {
+            handle.closeWithError(StreamErrorCondition.RESET,
+                    "the cluster recovered from a network split and this session was lost; please reconnect");
+            closed++;
+        }
+        LOG.warn("Rejoined the cluster after a network split: closed {} client session(s) with <reset/>", closed);
+    }
+
     public int openConnections() {
         return services.limiter().open();
     }
@@ -159,6 +183,7 @@ public final class ConnectorNode {
                 undeploying.add(cluster.vertx().undeploy(id));
             }
             return Future.all(undeploying);
-        }).compose(v -> consumer == null ? Future.succeededFuture() : consumer.unregister()).mapEmpty();
+        }).compose(v -> consumer == null ? Future.succeededFuture() : consumer.unregister())
+                .compose(v -> handover == null ? Future.succeededFuture() : handover.unregister()).mapEmpty();
     }
 }

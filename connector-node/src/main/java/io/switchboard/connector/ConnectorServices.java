@@ -3,6 +3,8 @@ package io.switchboard.connector;
 import io.switchboard.cluster.bus.InstanceRegistry;
 import io.switchboard.cluster.directory.SessionDirectory;
 import io.switchboard.connector.limits.ConnectionLimiter;
+import io.switchboard.connector.sm.StreamManagement;
+import io.switchboard.connector.stanza.RouterLink;
 import io.switchboard.storage.AccountStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
@@ -21,8 +23,10 @@ public final class ConnectorServices {
     private final AccountStore accounts;
     private final ConnectorMetrics metrics;
     private final ConnectionLimiter limiter;
+    private final RouterLink routerLink;
     private final Map<String, ConnectionHandle> connections = new ConcurrentHashMap<>();
-    private final String connectionIdPrefix = Long.toString(System.currentTimeMillis() / 1000, 36) + "-";
+    private final Map<String, StreamManagement> resumable = new ConcurrentHashMap<>();
+    private final String connectionIdPrefix;
     private final AtomicLong connectionCounter = new AtomicLong();
 
     public ConnectorServices(ConnectorSettings settings, Vertx vertx, String nodeId, SessionDirectory directory,
@@ -30,11 +34,15 @@ public final class ConnectorServices {
         this.settings = settings;
         this.vertx = vertx;
         this.nodeId = nodeId;
+        // Unique in the cluster: a XEP-0198 session keeps its id when it moves to another node. The
+        // start time tells a restarted node's connections from its previous life's.
+        this.connectionIdPrefix = nodeId + "-" + Long.toString(System.currentTimeMillis() / 1000, 36) + "-";
         this.directory = directory;
         this.routers = routers;
         this.accounts = accounts;
         this.metrics = metrics;
         this.limiter = new ConnectionLimiter(settings.maxConnections());
+        this.routerLink = new RouterLink(vertx, routers, metrics);
     }
 
     public ConnectorSettings settings() {
@@ -58,6 +66,11 @@ public final class ConnectorServices {
         return routers.instanceFor(connectionId);
     }
 
+    /** Where a connection's stanzas go to be routed, acknowledged (see {@link RouterLink}). */
+    public RouterLink routerLink() {
+        return routerLink;
+    }
+
     public SessionDirectory directory() {
         return directory;
     }
@@ -74,7 +87,7 @@ public final class ConnectorServices {
         return limiter;
     }
 
-    /** Unique within this node's lifetime; the node id makes it unique in the cluster. */
+    /** Unique in the cluster (see the prefix). */
     public String nextConnectionId() {
         return connectionIdPrefix + Long.toString(connectionCounter.incrementAndGet(), 36);
     }
@@ -85,6 +98,25 @@ public final class ConnectorServices {
 
     public void unregister(String connectionId) {
         connections.remove(connectionId);
+    }
+
+    /** Removes the registration only if it is still {@code handle} (a resumed session may have taken the id). */
+    public void unregister(String connectionId, ConnectionHandle handle) {
+        connections.remove(connectionId, handle);
+    }
+
+    // ---- XEP-0198 resumable sessions, by resumption id ----------------------------------------
+
+    public void registerResumable(String resumptionId, StreamManagement session) {
+        resumable.put(resumptionId, session);
+    }
+
+    public void unregisterResumable(String resumptionId, StreamManagement session) {
+        resumable.remove(resumptionId, session);
+    }
+
+    public StreamManagement resumable(String resumptionId) {
+        return resumptionId == null ? null : resumable.get(resumptionId);
     }
 
     public ConnectionHandle connection(String connectionId) {

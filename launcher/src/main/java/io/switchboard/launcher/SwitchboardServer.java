@@ -72,7 +72,8 @@ public final class SwitchboardServer {
 
         SwitchboardConfig.Cluster c = config.cluster();
         cluster = await(ClusterNode.start(new ClusterSettings(c.clusterName(), c.networkInterface(), c.port(),
-                c.members(), s.nodeId().orElseThrow(), c.failureDetectionTimeout()), new VertxOptions(), meters));
+                c.members(), s.nodeId().orElseThrow(), c.failureDetectionTimeout(), c.mergeDelay()), new VertxOptions(),
+                meters));
         Gauge.builder("xmpp.session.directory.size", cluster.directory(), d -> d.size())
                 .description("Bound resources' users in the cluster session directory").register(meters);
         Gauge.builder("xmpp.session.directory.near.cache.hit.ratio", cluster.directory(), d -> d.nearCacheHitRatio())
@@ -124,7 +125,8 @@ public final class SwitchboardServer {
                 config.registration().inBand(),
                 limits.maxStanzaBytes(), limits.maxXmlDepth(), limits.maxConnections(),
                 limits.rateBytesPerSecond(), limits.rateBurstBytes(),
-                limits.idleTimeout(), limits.keepaliveInterval(), limits.handshakeTimeout());
+                limits.idleTimeout(), limits.keepaliveInterval(), limits.handshakeTimeout(),
+                config.streamManagement().resumptionTimeout(), config.streamManagement().maxUnacked());
     }
 
     public PrometheusMeterRegistry meters() {

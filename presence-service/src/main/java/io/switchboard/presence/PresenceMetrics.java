@@ -14,6 +14,7 @@ final class PresenceMetrics {
     final Counter coalesced;
     final Counter probesAnswered;
     final Counter subscriptions;
+    final Counter staleDepartures;
 
     PresenceMetrics(MeterRegistry meters) {
         updatesIn = Counter.builder("xmpp.presence.updates").description("Presence updates received for fan-out")
@@ -34,5 +35,8 @@ final class PresenceMetrics {
                 .description("Contacts' presences sent to a resource at its initial presence").register(meters);
         subscriptions = Counter.builder("xmpp.presence.subscription.stanzas")
                 .description("Subscription requests, approvals and cancellations processed").register(meters);
+        staleDepartures = Counter.builder("xmpp.presence.stale.departures")
+                .description("Unavailable presence for a departed node's session that is still bound: not sent"
+                        + " (a paused node that thawed after being dropped from the cluster)").register(meters);
     }
 }

@@ -7,6 +7,8 @@ import io.switchboard.cluster.bus.OrderedDispatcher;
 import io.switchboard.cluster.bus.PresenceKeys;
 import io.switchboard.cluster.bus.RoutedStanza;
 import io.switchboard.cluster.bus.StanzaKind;
+import io.switchboard.cluster.directory.NodeDepartures;
+import io.switchboard.protocol.jid.Jid;
 import io.switchboard.protocol.xml.XmlElement;
 import io.switchboard.storage.Storage;
 import io.vertx.core.Context;
@@ -104,6 +106,9 @@ public final class PresenceService {
             if (presence.kind() == StanzaKind.IQ) {
                 return rosterIq(message, context);
             }
+            if (presence.to() == null && message.headers().contains(NodeDepartures.NOTICE_HEADER)) {
+                return departure(message, context);
+            }
             if (presence.to() == null) {
                 return broadcaster.broadcast(presence, context, later -> vertx.eventBus().send(address, later,
                         new DeliveryOptions().addHeader(REQUEUED_HEADER, "true")),
@@ -120,6 +125,30 @@ public final class PresenceService {
                 return Future.succeededFuture(); // local contacts are answered from state at login
             }
             return rosterService.subscriptionStanza(presence, context);
+        }
+
+        /**
+         * The unavailable presence of a session whose node left the cluster: broadcast only if the
+         * directory, asked of the partition owner, no longer holds the session. The member that
+         * cleaned up removed it before sending; if it is still bound, the sender was a member
+         * that had been dropped from this cluster (paused, then thawed) cleaning up its own stale
+         * copy, and the user is online (see {@link NodeDepartures#NOTICE_HEADER}).
+         */
+        private Future<Void> departure(Message<RoutedStanza> message, Context context) {
+            RoutedStanza presence = message.body();
+            Jid from = Jid.tryParse(presence.from()).orElse(null);
+            if (from == null || from.resource() == null) {
+                return Future.succeededFuture();
+            }
+            return Future.fromCompletionStage(cluster.directory().holds(from.bare().toString(), from.resource(),
+                    presence.originConnection()), context).compose(stillBound -> {
+                        if (stillBound) {
+                            metrics.staleDepartures.increment();
+                            return Future.succeededFuture();
+                        }
+                        return broadcaster.broadcast(presence, context, later -> vertx.eventBus().send(address, later,
+                                new DeliveryOptions().addHeader(REQUEUED_HEADER, "true")), false);
+                    });
         }
 
         /** A jabber:iq:roster request forwarded by a router; the reply carries the answer back. */

@@ -83,8 +83,12 @@ public final class RouterNode {
             // RFC 6120 §10.1: each origin connection's stanzas, one after another.
             OrderedDispatcher<RoutedStanza> dispatcher = new OrderedDispatcher<>(
                     s -> s.originNode() + "/" + s.originConnection(), s -> router.route(s, context));
+            // The reply tells the connector (its RouterLink) that the stanza was acted on: delivered,
+            // stored, answered or dropped by the rules. Until then the connector keeps it, to send it
+            // to another router should this one's node leave the cluster. No reply is sent to
+            // senders that did not ask for one.
             return cluster.routers().<RoutedStanza>serve(vertx, address, cluster.nodeId(),
-                    message -> dispatcher.dispatch(message.body()));
+                    message -> dispatcher.dispatch(message.body()).onComplete(done -> message.reply(null)));
         }
 
         @Override

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The live instances of one role (routers, presence services), each with an address of its own,
@@ -36,7 +37,11 @@ public final class InstanceRegistry implements EntryListener<String, String>, Me
 
     private final ReplicatedMap<String, String> map;
     private final String sharedAddress;
+    /** The instances this process registered (address to node id), to register again after a merge. */
+    private final Map<String, String> ownInstances = new ConcurrentHashMap<>();
     private volatile List<String> addresses = List.of();
+    private final List<java.util.function.Consumer<String>> nodeLostListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param mapName       which role's registry
@@ -77,12 +82,29 @@ public final class InstanceRegistry implements EntryListener<String, String>, Me
     }
 
     public void register(String address, String nodeId) {
+        ownInstances.put(address, nodeId);
         map.put(address, nodeId);
         refresh();
     }
 
     public void unregister(String address) {
+        ownInstances.remove(address);
         map.remove(address);
+        refresh();
+    }
+
+    /**
+     * Registers this process's instances again. After a network split the larger side removed
+     * them (their member had left); when this member merges back, its instances must become
+     * choosable again. The merge policy (put-if-absent) usually brings them back already; this
+     * does not depend on it. A no-op for instances that are still there.
+     */
+    public void reassert() {
+        ownInstances.forEach((address, nodeId) -> {
+            if (!nodeId.equals(map.get(address))) {
+                map.put(address, nodeId);
+            }
+        });
         refresh();
     }
 
@@ -182,6 +204,19 @@ public final class InstanceRegistry implements EntryListener<String, String>, Me
             forgetNode(nodeId);
         }
         refresh();
+        if (nodeId != null) {
+            for (java.util.function.Consumer<String> listener : nodeLostListeners) {
+                listener.accept(nodeId);
+            }
+        }
+    }
+
+    /**
+     * Calls {@code listener} (on a Hazelcast thread) with the node id of every member that leaves the
+     * cluster, once its instances are no longer chosen: e.g. to re-send what they had not acknowledged.
+     */
+    public void onNodeLost(java.util.function.Consumer<String> listener) {
+        nodeLostListeners.add(listener);
     }
 
     /** Drops the instances of a node that left, so nothing is sent to them any more. */

@@ -24,12 +24,14 @@ public final class OrderedDispatcher<T> {
         this.work = work;
     }
 
-    public void dispatch(T item) {
+    /** @return completes (never fails) once this item's work is done, e.g. to acknowledge it to its sender */
+    public Future<Void> dispatch(T item) {
         String key = keyOf.apply(item);
         Future<Void> previous = tails.get(key);
         Future<Void> current = previous == null ? safely(item) : previous.transform(ignored -> safely(item));
         tails.put(key, current);
         current.onComplete(done -> tails.remove(key, current)); // only what is in flight is kept
+        return current;
     }
 
     private Future<Void> safely(T item) {

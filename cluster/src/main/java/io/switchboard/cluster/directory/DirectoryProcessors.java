@@ -1,5 +1,6 @@
 package io.switchboard.cluster.directory;
 
+import com.hazelcast.core.ReadOnly;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
@@ -105,6 +106,62 @@ final class DirectoryProcessors {
         public void readData(ObjectDataInput in) throws IOException {
             resource = in.readString();
             connectionId = in.readString();
+        }
+    }
+
+    /**
+     * Moves a resource's session to another node, keeping everything else (presence, priority,
+     * interest in roster pushes): XEP-0198 resumption on a different connector. Only if the
+     * resource still belongs to that session; returns the moved entry, or null when it did not.
+     */
+    static final class Move implements EntryProcessor<String, UserSessions, SessionEntry>, IdentifiedDataSerializable {
+        private String resource;
+        private String connectionId;
+        private String newNodeId;
+
+        public Move() {
+        }
+
+        Move(String resource, String connectionId, String newNodeId) {
+            this.resource = resource;
+            this.connectionId = connectionId;
+            this.newNodeId = newNodeId;
+        }
+
+        @Override
+        public SessionEntry process(Map.Entry<String, UserSessions> mapEntry) {
+            UserSessions current = mapEntry.getValue();
+            SessionEntry existing = current == null ? null : current.ownedBy(resource, connectionId);
+            if (existing == null) {
+                return null;
+            }
+            SessionEntry moved = existing.onNode(newNodeId);
+            mapEntry.setValue(current.replacing(moved));
+            return moved;
+        }
+
+        @Override
+        public int getFactoryId() {
+            return DirectorySerialization.FACTORY_ID;
+        }
+
+        @Override
+        public int getClassId() {
+            return DirectorySerialization.MOVE;
+        }
+
+        @Override
+        public void writeData(ObjectDataOutput out) throws IOException {
+            out.writeString(resource);
+            out.writeString(connectionId);
+            out.writeString(newNodeId);
+        }
+
+        @Override
+        public void readData(ObjectDataInput in) throws IOException {
+            resource = in.readString();
+            connectionId = in.readString();
+            newNodeId = in.readString();
         }
     }
 
@@ -302,6 +359,57 @@ final class DirectoryProcessors {
         @Override
         public void readData(ObjectDataInput in) throws IOException {
             nodeId = in.readString();
+        }
+    }
+
+    /**
+     * Whether a resource is bound to a connection, read on the partition owner: authoritative,
+     * unlike a read through a near cache, which may not have seen the latest change yet.
+     */
+    static final class Holds implements EntryProcessor<String, UserSessions, Boolean>, ReadOnly,
+            IdentifiedDataSerializable {
+        private String resource;
+        private String connectionId;
+
+        public Holds() {
+        }
+
+        Holds(String resource, String connectionId) {
+            this.resource = resource;
+            this.connectionId = connectionId;
+        }
+
+        @Override
+        public Boolean process(Map.Entry<String, UserSessions> mapEntry) {
+            UserSessions current = mapEntry.getValue();
+            return current != null && current.ownedBy(resource, connectionId) != null;
+        }
+
+        @Override
+        public EntryProcessor<String, UserSessions, Boolean> getBackupProcessor() {
+            return null; // reads only
+        }
+
+        @Override
+        public int getFactoryId() {
+            return DirectorySerialization.FACTORY_ID;
+        }
+
+        @Override
+        public int getClassId() {
+            return DirectorySerialization.HOLDS;
+        }
+
+        @Override
+        public void writeData(ObjectDataOutput out) throws IOException {
+            out.writeString(resource);
+            out.writeString(connectionId);
+        }
+
+        @Override
+        public void readData(ObjectDataInput in) throws IOException {
+            resource = in.readString();
+            connectionId = in.readString();
         }
     }
 }

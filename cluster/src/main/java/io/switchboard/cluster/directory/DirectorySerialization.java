@@ -15,6 +15,8 @@ public final class DirectorySerialization implements DataSerializableFactory {
     static final int MARK_ROSTER_REQUESTED = 6;
     static final int REMOVE_NODE = 7;
     static final int ON_NODE = 8;
+    static final int HOLDS = 9;
+    static final int MOVE = 10;
 
     public static void register(SerializationConfig config) {
         config.addDataSerializableFactory(FACTORY_ID, new DirectorySerialization());
@@ -31,6 +33,8 @@ public final class DirectorySerialization implements DataSerializableFactory {
             case MARK_ROSTER_REQUESTED: return new DirectoryProcessors.MarkRosterRequested();
             case REMOVE_NODE: return new DirectoryProcessors.RemoveNode();
             case ON_NODE: return new DirectoryProcessors.OnNode();
+            case HOLDS: return new DirectoryProcessors.Holds();
+            case MOVE: return new DirectoryProcessors.Move();
             default: return null;
         }
     }

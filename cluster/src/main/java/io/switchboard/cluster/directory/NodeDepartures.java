@@ -9,6 +9,7 @@ import io.switchboard.cluster.bus.InstanceRegistry;
 import io.switchboard.cluster.bus.RoutedStanza;
 import io.switchboard.cluster.bus.StanzaKind;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,14 @@ import java.util.Map;
  */
 public final class NodeDepartures implements MembershipListener {
     private static final Logger LOG = LoggerFactory.getLogger(NodeDepartures.class);
+    /**
+     * Marks the unavailable presence sent for a departed node's session. Its receiver broadcasts
+     * it only if the directory, read authoritatively, no longer holds that session: a member that
+     * was paused (a long GC, a frozen VM) and thawed after the others had dropped it sees all of
+     * them "leave" and cleans up its own stale copy of their sessions; its event bus may still
+     * reach them, and their users are online. (In a real network split it cannot reach them.)
+     */
+    public static final String NOTICE_HEADER = "sb-node-departure";
 
     private final HazelcastInstance hazelcast;
     private final SessionDirectory directory;
@@ -68,7 +77,7 @@ public final class NodeDepartures implements MembershipListener {
                             .replace("<", "&lt;") + "' type='unavailable'/>").getBytes(StandardCharsets.UTF_8);
                     vertx.eventBus().send(presenceInstances.instanceFor(user.getKey()), new RoutedStanza(
                             StanzaKind.PRESENCE, "unavailable", null, fullJid, null, session.nodeId(),
-                            session.connectionId(), 0, xml));
+                            session.connectionId(), 0, xml), new DeliveryOptions().addHeader(NOTICE_HEADER, "true"));
                 }
             }
         }

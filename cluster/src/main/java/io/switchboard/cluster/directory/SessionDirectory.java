@@ -56,6 +56,14 @@ public final class SessionDirectory {
         return map.submitToKey(bareJid, new DirectoryProcessors.Unbind(resource, connectionId));
     }
 
+    /**
+     * Points a resource's session at another node (XEP-0198 resumption on a different connector) if
+     * it still belongs to {@code connectionId}; completes with the moved entry, or null when it did not.
+     */
+    public CompletionStage<SessionEntry> move(String bareJid, String resource, String connectionId, String newNodeId) {
+        return map.submitToKey(bareJid, new DirectoryProcessors.Move(resource, connectionId, newNodeId));
+    }
+
     /** Records a resource's availability and priority; completes with the previous entry or null. */
     public CompletionStage<SessionEntry> updatePresence(String bareJid, String resource, String connectionId,
                                                         boolean available, int priority) {
@@ -85,6 +93,14 @@ public final class SessionDirectory {
             });
         }
         return removed;
+    }
+
+    /**
+     * Whether the resource is bound to that connection, asked of the partition owner (no near
+     * cache): for decisions that must not act on a stale copy.
+     */
+    public CompletionStage<Boolean> holds(String bareJid, String resource, String connectionId) {
+        return map.submitToKey(bareJid, new DirectoryProcessors.Holds(resource, connectionId));
     }
 
     /** The user's bound resources (possibly empty). */

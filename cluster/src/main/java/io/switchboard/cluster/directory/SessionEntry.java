@@ -77,6 +77,10 @@ public final class SessionEntry implements IdentifiedDataSerializable {
         return new SessionEntry(resource, nodeId, connectionId, priority, available, boundAtMillis, rosterRequested);
     }
 
+    SessionEntry onNode(String newNodeId) {
+        return new SessionEntry(resource, newNodeId, connectionId, priority, available, boundAtMillis, rosterRequested);
+    }
+
     SessionEntry withRosterRequested() {
         return new SessionEntry(resource, nodeId, connectionId, priority, available, boundAtMillis, true);
     }

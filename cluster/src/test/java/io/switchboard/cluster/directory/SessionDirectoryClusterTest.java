@@ -85,6 +85,26 @@ class SessionDirectoryClusterTest {
     }
 
     @Test
+    void movingASessionToAnotherNodeKeepsItsStateAndIsSeenEverywhere() throws Exception {
+        // XEP-0198 resumption on a different connector: same session id, presence and roster interest.
+        get(a.bind("frank@localhost", SessionEntry.bound("m", "node-a", "s1")));
+        get(a.updatePresence("frank@localhost", "m", "s1", true, 7));
+        get(b.markRosterRequested("frank@localhost", "m", "s1"));
+        SessionEntry moved = get(c.move("frank@localhost", "m", "s1", "node-b"));
+        assertThat(moved.nodeId()).isEqualTo("node-b");
+        assertThat(moved.connectionId()).isEqualTo("s1");
+        await(() -> {
+            List<SessionEntry> seen = get(a.sessions("frank@localhost"));
+            return seen.size() == 1 && seen.get(0).nodeId().equals("node-b") && seen.get(0).available()
+                    && seen.get(0).priority() == 7 && seen.get(0).rosterRequested();
+        });
+        // A session that no longer owns the resource (replaced meanwhile) is not moved.
+        get(b.bind("frank@localhost", SessionEntry.bound("m", "node-a", "s2")));
+        assertThat(get(a.move("frank@localhost", "m", "s1", "node-c"))).isNull();
+        assertThat(get(c.sessions("frank@localhost")).get(0).nodeId()).isEqualTo("node-a");
+    }
+
+    @Test
     void presenceUpdatesAreAtomicPerResourceAndVisibleEverywhere() throws Exception {
         get(a.bind("dave@localhost", SessionEntry.bound("one", "node-a", "c1")));
         get(a.bind("dave@localhost", SessionEntry.bound("two", "node-b", "c2")));

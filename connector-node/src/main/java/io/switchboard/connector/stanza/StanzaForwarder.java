@@ -7,6 +7,7 @@ import io.switchboard.connector.ConnectorServices;
 import io.switchboard.connector.stream.XmppConnection;
 import io.switchboard.protocol.error.StanzaError;
 import io.switchboard.protocol.error.StanzaErrorCondition;
+import io.switchboard.protocol.error.StanzaErrorType;
 import io.switchboard.protocol.error.StreamErrorCondition;
 import io.switchboard.protocol.jid.Jid;
 import io.switchboard.protocol.xml.Namespaces;
@@ -15,8 +16,9 @@ import io.switchboard.protocol.xml.XmlElement;
 /**
  * Validates each stanza of a bound session, stamps its {@code from} (RFC 6120 §8.1.2.1) and sends
  * it with its routing header to this connection's router instance (always the same one while the
- * set of routers is stable, so the connection's stanzas are processed in order, RFC 6120 §10.1).
- * Stanzas are checked here, once, so routers can trust the header.
+ * set of routers is stable, so the connection's stanzas are processed in order, RFC 6120 §10.1),
+ * which acknowledges each once acted on ({@link RouterLink}). Stanzas are checked here, once, so
+ * routers can trust the header.
  */
 public final class StanzaForwarder {
     private final XmppConnection connection;
@@ -75,9 +77,23 @@ public final class StanzaForwarder {
             stamped = stamped.withAttribute("to", to.toString());
         }
         services.metrics().stanzaIn(kind);
-        services.eventBus().send(services.routerFor(connection.connectionId()), new RoutedStanza(kind, type, stanza.attribute("id"),
-                self.toString(), to == null ? null : to.toString(), services.nodeId(), connection.connectionId(),
-                ConnectorMetrics.currentMicros(), stamped.toBytes()));
+        services.routerLink().forward(new RoutedStanza(kind, type, stanza.attribute("id"),
+                self.toString(), to == null ? null : to.toString(), services.nodeId(), connection.sessionId(),
+                ConnectorMetrics.currentMicros(), stamped.toBytes()), lost -> notRouted(stanza, kind, type));
+    }
+
+    /**
+     * No router acted on the stanza (see {@link RouterLink}): messages and requests get a
+     * {@code wait} error (RFC 6120 §8.3.2: try again later), so the sender knows; presence, results
+     * and errors have nobody to tell.
+     */
+    private void notRouted(XmlElement stanza, StanzaKind kind, String type) {
+        boolean answerable = kind == StanzaKind.MESSAGE ? !"error".equals(type)
+                : kind == StanzaKind.IQ && ("get".equals(type) || "set".equals(type));
+        if (answerable) {
+            replyError(stanza, StanzaErrorCondition.INTERNAL_SERVER_ERROR, StanzaErrorType.WAIT,
+                    "the server could not route this stanza; try again later");
+        }
     }
 
     /** An in-band registration request before authentication (XEP-0077 §3.1): no 'from' yet. */
@@ -87,9 +103,21 @@ public final class StanzaForwarder {
         }
         services.metrics().stanzaIn(StanzaKind.IQ);
         XmlElement cleaned = iq.withoutAttribute("from").withoutAttribute("to");
-        services.eventBus().send(services.routerFor(connection.connectionId()), new RoutedStanza(StanzaKind.IQ, iq.attribute("type"),
+        services.routerLink().forward(new RoutedStanza(StanzaKind.IQ, iq.attribute("type"),
                 iq.attribute("id"), null, services.settings().domain(), services.nodeId(), connection.connectionId(),
-                ConnectorMetrics.currentMicros(), cleaned.toBytes()));
+                ConnectorMetrics.currentMicros(), cleaned.toBytes()), lost -> replyError(iq,
+                StanzaErrorCondition.INTERNAL_SERVER_ERROR, StanzaErrorType.WAIT,
+                "the server could not handle this request; try again later"));
+    }
+
+    /** Whether the session sent available presence (and has not sent unavailable since). */
+    public boolean available() {
+        return available;
+    }
+
+    /** A resumed XEP-0198 session keeps the presence state of the stream it replaces. */
+    public void restoreAvailable(boolean available) {
+        this.available = available;
     }
 
     /**
@@ -98,15 +126,25 @@ public final class StanzaForwarder {
      * directory entry is removed.
      */
     public void sessionEnded(Jid fullJid) {
-        if (available) {
-            available = false;
+        boolean wasAvailable = available;
+        available = false;
+        endSession(services, connection.sessionId(), fullJid, wasAvailable);
+    }
+
+    /**
+     * Ends a session known by {@code sessionId}: the unavailable presence on its behalf when it was
+     * available, then the conditional unbind; the stage completes with the unbind.
+     */
+    public static java.util.concurrent.CompletionStage<io.switchboard.cluster.directory.SessionEntry> endSession(
+            ConnectorServices services, String sessionId, Jid fullJid, boolean wasAvailable) {
+        if (wasAvailable) {
             XmlElement unavailable = XmlElement.builder("presence", Namespaces.CLIENT)
                     .attribute("from", fullJid.toString()).attribute("type", "unavailable").build();
-            services.eventBus().send(services.routerFor(connection.connectionId()), new RoutedStanza(StanzaKind.PRESENCE, "unavailable", null,
-                    fullJid.toString(), null, services.nodeId(), connection.connectionId(),
-                    ConnectorMetrics.currentMicros(), unavailable.toBytes()));
+            services.routerLink().forward(new RoutedStanza(StanzaKind.PRESENCE, "unavailable", null,
+                    fullJid.toString(), null, services.nodeId(), sessionId,
+                    ConnectorMetrics.currentMicros(), unavailable.toBytes()), lost -> { /* the client is gone */ });
         }
-        services.directory().unbind(fullJid.bare().toString(), fullJid.resource(), connection.connectionId());
+        return services.directory().unbind(fullJid.bare().toString(), fullJid.resource(), sessionId);
     }
 
     /** RFC 6120 §8.2.3: id and type are required; get and set carry exactly one payload element. */
@@ -130,6 +168,21 @@ public final class StanzaForwarder {
     private boolean isLegacySessionRequest(XmlElement iq, Jid to) {
         return "set".equals(iq.attribute("type")) && iq.child("session", Namespaces.SESSION) != null
                 && (to == null || to.toString().equals(services.settings().domain()));
+    }
+
+    /**
+     * An error on behalf of the stanza's recipient (its 'to' becomes the error's 'from'), for
+     * failures after the stanza was accepted; the server's own domain when it had no 'to'.
+     */
+    private void replyError(XmlElement stanza, StanzaErrorCondition condition, StanzaErrorType type, String text) {
+        if ("error".equals(stanza.attribute("type"))) {
+            return;
+        }
+        XmlElement reply = StanzaError.errorReply(stanza, condition, type, text)
+                .withAttribute("from", stanza.attribute("to") != null ? stanza.attribute("to")
+                        : services.settings().domain());
+        Jid self = connection.boundJid();
+        connection.send(self == null ? reply.withoutAttribute("to") : reply.withAttribute("to", self.toString()));
     }
 
     private void replyError(XmlElement stanza, StanzaErrorCondition condition, String text) {

@@ -18,6 +18,7 @@ final class StreamFeatures {
                     .child(XmlElement.of("optional", Namespaces.SESSION)));
             features.child(XmlElement.of("ver", "urn:xmpp:features:rosterver")); // XEP-0237 §2.1
             features.child(XmlElement.of("sub", "urn:xmpp:features:pre-approval")); // RFC 6121 §3.4
+            features.child(XmlElement.of("sm", io.switchboard.connector.sm.SmElements.NS)); // XEP-0198 §2
             return features.build();
         }
         boolean tlsOffered = connection.transport().supportsStartTls()

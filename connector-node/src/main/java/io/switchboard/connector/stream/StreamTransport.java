@@ -22,6 +22,11 @@ public interface StreamTransport {
     /** Writes the stream error and the closing tag, then closes the connection. */
     void sendStreamErrorAndClose(StreamErrorCondition condition, String text);
 
+    /** As {@link #sendStreamErrorAndClose(StreamErrorCondition, String)} with an application-specific condition. */
+    default void sendStreamErrorAndClose(StreamErrorCondition condition, String text, XmlElement applicationSpecific) {
+        sendStreamErrorAndClose(condition, text);
+    }
+
     /** Writes the closing stream tag and closes the connection once it is flushed. */
     void sendStreamCloseAndClose();
 

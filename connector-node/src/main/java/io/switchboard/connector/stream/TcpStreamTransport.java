@@ -64,6 +64,15 @@ public final class TcpStreamTransport implements StreamTransport {
     }
 
     @Override
+    public void sendStreamErrorAndClose(StreamErrorCondition condition, String text, XmlElement applicationSpecific) {
+        if (closed) {
+            return;
+        }
+        write(StreamError.toXml(StreamError.element(condition, text, applicationSpecific)) + STREAM_CLOSE);
+        endAndClose();
+    }
+
+    @Override
     public void sendStreamCloseAndClose() {
         if (closed) {
             return;

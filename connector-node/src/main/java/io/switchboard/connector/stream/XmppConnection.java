@@ -8,6 +8,9 @@ import io.switchboard.connector.ConnectorSettings;
 import io.switchboard.connector.bind.ResourceBinder;
 import io.switchboard.connector.limits.RateLimiter;
 import io.switchboard.connector.sasl.SaslNegotiator;
+import io.switchboard.connector.sm.SessionHandover;
+import io.switchboard.connector.sm.SmElements;
+import io.switchboard.connector.sm.StreamManagement;
 import io.switchboard.connector.stanza.StanzaForwarder;
 import io.switchboard.protocol.error.StanzaError;
 import io.switchboard.protocol.error.StanzaErrorCondition;
@@ -67,12 +70,22 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
     private long lastKeepAliveNanos = openedAtNanos;
     private int pendingPreAuthRequests;
     private List<XmlElement> heldWhileBinding;
+    /** XEP-0198: set once {@code <enable/>} succeeded or {@code <resume/>} attached this stream to a session. */
+    private StreamManagement sm;
+    /** The id the directory and routers know the session by: this connection's, or a resumed session's. */
+    private String sessionId;
+    /** The session moved to a newer stream (XEP-0198 resumption): closing this one must not end it. */
+    private boolean sessionHandedOver;
+    /** A clean close or a stream error ends a XEP-0198 session; only a lost connection keeps it resumable. */
+    private boolean terminateOnClose;
+    private List<XmlElement> heldWhileResuming;
 
     public XmppConnection(ConnectorServices services, StreamTransport transport, Context context) {
         this.services = services;
         this.transport = transport;
         this.context = context;
         this.connectionId = services.nextConnectionId();
+        this.sessionId = connectionId;
         ConnectorSettings s = services.settings();
         this.parser = new XmppStreamParser(new ParserLimits(s.maxStanzaBytes(), s.maxXmlDepth()), this);
         this.rateLimiter = new RateLimiter(s.rateBytesPerSecond(), s.rateBurstBytes());
@@ -125,11 +138,15 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
         }
         Phase last = phase;
         phase = Phase.CLOSED;
-        services.unregister(connectionId);
+        services.unregister(connectionId, this);
         services.limiter().release();
         services.metrics().connectionClosed(transport.transportName());
-        if (last == Phase.BOUND) {
-            forwarder.sessionEnded(boundJid);
+        if (last == Phase.BOUND && !sessionHandedOver) {
+            if (sm != null) {
+                sm.connectionLost(this, !terminateOnClose);
+            } else {
+                forwarder.sessionEnded(boundJid);
+            }
         }
         LOG.debug("[{}] closed ({})", connectionId, boundJid != null ? boundJid : "not bound");
     }
@@ -174,7 +191,24 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
         if (phase == Phase.CLOSED || discardUntilRestart) {
             return;
         }
+        if (heldWhileResuming != null) {
+            // Pipelined behind <resume/>: processed once the session is attached (or the resume failed).
+            if (heldWhileResuming.size() >= MAX_HELD_WHILE_BINDING) {
+                streamError(StreamErrorCondition.POLICY_VIOLATION, "too many elements before resumption completed");
+            } else {
+                heldWhileResuming.add(element);
+            }
+            return;
+        }
+        boolean smElement = SmElements.NS.equals(element.namespace());
         if (phase == Phase.BOUND) {
+            if (smElement) {
+                handleStreamManagement(element);
+                return;
+            }
+            if (sm != null) {
+                sm.inboundHandled();
+            }
             forwarder.handle(element);
             return;
         }
@@ -190,6 +224,8 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
             } else if (ResourceBinder.isBindRequest(element)) {
                 heldWhileBinding = new ArrayList<>(4);
                 ResourceBinder.bind(this, services, element);
+            } else if (smElement) {
+                handleStreamManagement(element);
             } else {
                 streamError(StreamErrorCondition.NOT_AUTHORIZED, "bind a resource before sending stanzas");
             }
@@ -203,6 +239,8 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
             streamError(StreamErrorCondition.POLICY_VIOLATION, "STARTTLS is required before anything else");
         } else if (Namespaces.SASL.equals(ns)) {
             sasl.handle(element);
+        } else if (smElement) {
+            smFailed(element.name(), StanzaErrorCondition.UNEXPECTED_REQUEST, null); // XEP-0198 §3, §5
         } else if (isPreAuthRegistration(element) && !transport.isSecure()) {
             // XEP-0077 §8: the password would cross the wire in the clear, like SASL PLAIN.
             send(StanzaError.errorReply(element, StanzaErrorCondition.POLICY_VIOLATION,
@@ -218,7 +256,9 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
 
     @Override
     public void onStreamClose() {
-        // Clean shutdown (RFC 6120 §4.4): answer with our own closing tag, then close.
+        // Clean shutdown (RFC 6120 §4.4): answer with our own closing tag, then close. It also ends a
+        // XEP-0198 session for good (XEP-0198 §7).
+        terminateOnClose = true;
         transport.sendStreamCloseAndClose();
         onTransportClosed();
     }
@@ -293,6 +333,111 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
         }
     }
 
+    // ---- XEP-0198 stream management ------------------------------------------------------------
+
+    private void handleStreamManagement(XmlElement element) {
+        switch (element.name()) {
+            case "enable" -> {
+                if (phase != Phase.BOUND || sm != null) {
+                    // XEP-0198 §3: not before resource binding, and at most once per stream.
+                    smFailed("enable", StanzaErrorCondition.UNEXPECTED_REQUEST, null);
+                } else {
+                    sm = StreamManagement.enable(this, services, element);
+                }
+            }
+            case "resume" -> {
+                if (phase != Phase.AUTHENTICATED || sm != null) {
+                    // XEP-0198 §5: after authentication, instead of binding a resource.
+                    smFailed("resume", StanzaErrorCondition.UNEXPECTED_REQUEST, null);
+                } else {
+                    resume(element);
+                }
+            }
+            case "r" -> {
+                if (sm == null) {
+                    smFailed("r", StanzaErrorCondition.UNEXPECTED_REQUEST, null);
+                } else {
+                    sm.ackRequested();
+                }
+            }
+            case "a" -> {
+                if (sm == null) {
+                    smFailed("a", StanzaErrorCondition.UNEXPECTED_REQUEST, null);
+                } else {
+                    sm.acknowledged(this, SmElements.parseH(element.attribute("h")));
+                }
+            }
+            default -> streamError(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE,
+                    "unsupported element <" + element.name() + "/> in " + SmElements.NS);
+        }
+    }
+
+    private void resume(XmlElement element) {
+        String previd = element.attribute("previd");
+        Long h = SmElements.parseH(element.attribute("h"));
+        if (previd == null || h == null) {
+            smFailed("resume", StanzaErrorCondition.BAD_REQUEST, null);
+            return;
+        }
+        StreamManagement session = services.resumable(previd);
+        Future<Void> resumed;
+        if (session != null) {
+            // The id is bound to the account: another user learns nothing, not even that it exists.
+            if (!session.fullJid().bare().equals(user)) {
+                smFailed("resume", StanzaErrorCondition.ITEM_NOT_FOUND, null);
+                return;
+            }
+            resumed = session.resume(this, h);
+        } else {
+            // Not held here: perhaps by another connector node (the client reconnected elsewhere).
+            resumed = SessionHandover.takeOver(services, this, previd, h);
+        }
+        heldWhileResuming = new ArrayList<>(4);
+        resumed.onComplete(result -> {
+            List<XmlElement> held = heldWhileResuming;
+            heldWhileResuming = null;
+            if (phase == Phase.CLOSED) {
+                return;
+            }
+            if (result.failed()) {
+                if (result.cause() instanceof StreamManagement.ResumeFailure f) {
+                    smFailed("resume", f.condition(), f.h());
+                } else {
+                    LOG.warn("[{}] resumption failed", connectionId, result.cause());
+                    smFailed("resume", StanzaErrorCondition.INTERNAL_SERVER_ERROR, null);
+                }
+            }
+            for (XmlElement e : held) {
+                onElement(e);
+            }
+        });
+    }
+
+    private void smFailed(String request, StanzaErrorCondition condition, Long h) {
+        services.metrics().smFailed(request, condition.elementName());
+        transport.sendElement(SmElements.failed(condition, h));
+    }
+
+    /** XEP-0198 §5: this stream now carries a resumed session (called by the session, on this loop). */
+    public void adoptResumedSession(StreamManagement session, boolean available) {
+        this.sm = session;
+        this.sessionId = session.sessionId();
+        this.boundJid = session.fullJid();
+        this.phase = Phase.BOUND;
+        forwarder.restoreAvailable(available);
+        LOG.debug("[{}] resumed {} (session {})", connectionId, boundJid, sessionId);
+    }
+
+    /** The session was resumed on another stream: this one closes without ending it. */
+    public void handOverSession() {
+        this.sessionHandedOver = true;
+        this.sm = null;
+    }
+
+    private static boolean isStanza(XmlElement element) {
+        return Namespaces.CLIENT.equals(element.namespace()) && StanzaKind.ofElement(element.name()) != null;
+    }
+
     private boolean mustNegotiateTlsFirst() {
         return !transport.isSecure() && transport.supportsStartTls()
                 && services.settings().startTls() == ConnectorSettings.StartTlsPolicy.REQUIRED;
@@ -316,20 +461,34 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
 
     /** Ends the stream with an error (RFC 6120 §4.9); the connection alone pays for it. */
     public void streamError(StreamErrorCondition condition, String text) {
+        streamError(condition, text, null);
+    }
+
+    /** As {@link #streamError(StreamErrorCondition, String)}, with an application-specific condition. */
+    public void streamError(StreamErrorCondition condition, String text, XmlElement applicationSpecific) {
         if (phase == Phase.CLOSED) {
             return;
+        }
+        // A XEP-0198 session survives only a silent link (idle timeout): other errors end it.
+        if (condition != StreamErrorCondition.CONNECTION_TIMEOUT) {
+            terminateOnClose = true;
         }
         if (!headerSent) {
             sendHeader(); // RFC 6120 §4.9.1.2: open our stream before reporting an error
         }
         services.metrics().streamError(condition.elementName());
         LOG.debug("[{}] stream error {}: {}", connectionId, condition.elementName(), text);
-        transport.sendStreamErrorAndClose(condition, text);
+        transport.sendStreamErrorAndClose(condition, text, applicationSpecific);
         onTransportClosed();
     }
 
     public void send(XmlElement element) {
-        if (phase != Phase.CLOSED) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        if (sm != null && isStanza(element)) {
+            sm.sendLocal(StanzaKind.ofElement(element.name()), element.toBytes(Namespaces.CLIENT)); // counted, queued
+        } else {
             transport.sendElement(element);
         }
     }
@@ -355,6 +514,9 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
     }
 
     private boolean deliverOnLoop(Delivery delivery) {
+        if (sm != null && phase == Phase.BOUND) {
+            return sm.deliverOnOwner(delivery); // queued before XEP-0198 was enabled: count it now
+        }
         boolean preAuthReply = delivery.kind() == StanzaKind.IQ && pendingPreAuthRequests > 0;
         if (phase == Phase.CLOSED || (phase != Phase.BOUND && !preAuthReply)) {
             services.metrics().deliveryDropped("connection-gone");
@@ -391,12 +553,24 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
             lastKeepAliveNanos = nowNanos;
             transport.sendKeepAlive();
         }
+        if (phase == Phase.BOUND && sm != null) {
+            sm.periodic(nowNanos);
+        }
     }
 
     // ---- accessors for the phase handlers ------------------------------------------------------
 
     public String connectionId() {
         return connectionId;
+    }
+
+    /** The session's id in the directory: this connection's own, or that of the session it resumed. */
+    public String sessionId() {
+        return sessionId;
+    }
+
+    public StanzaForwarder forwarder() {
+        return forwarder;
     }
 
     public Context context() {

@@ -12,6 +12,7 @@ import io.switchboard.launcher.config.SwitchboardConfig.Limits;
 import io.switchboard.launcher.config.SwitchboardConfig.Logging;
 import io.switchboard.launcher.config.SwitchboardConfig.Metrics;
 import io.switchboard.launcher.config.SwitchboardConfig.Presence;
+import io.switchboard.launcher.config.SwitchboardConfig.StreamManagement;
 import io.switchboard.launcher.config.SwitchboardConfig.Registration;
 import io.switchboard.launcher.config.SwitchboardConfig.Server;
 import io.switchboard.launcher.config.SwitchboardConfig.Resilience;
@@ -400,8 +401,9 @@ public final class ConfigLoader {
             v.get(LIMITS_KEEPALIVE_INTERVAL), v.get(LIMITS_HANDSHAKE_TIMEOUT),
             v.get(LIMITS_MAX_OFFLINE_MESSAGES)),
         new Cluster(v.get(CLUSTER_MEMBERS), v.get(CLUSTER_PORT), v.get(CLUSTER_INTERFACE),
-            v.get(CLUSTER_NAME), v.get(CLUSTER_FAILURE_DETECTION_TIMEOUT)),
+            v.get(CLUSTER_NAME), v.get(CLUSTER_FAILURE_DETECTION_TIMEOUT), v.get(CLUSTER_MERGE_DELAY)),
         new Presence(v.get(PRESENCE_COALESCE_WINDOW), v.get(PRESENCE_NAIVE_FAN_OUT)),
+        new StreamManagement(v.get(SM_RESUMPTION_TIMEOUT), v.get(SM_MAX_UNACKED)),
         new Storage(v.get(STORAGE_TYPE), v.get(STORAGE_OFFLINE_TTL), v.get(STORAGE_ARCHIVE_RETENTION),
             new Resilience(v.get(STORAGE_TIMEOUT), v.get(STORAGE_MAX_CONCURRENT_CALLS),
                 v.get(STORAGE_FALLBACK_CACHE_USERS), v.get(STORAGE_BREAKER_FAILURE_RATE),

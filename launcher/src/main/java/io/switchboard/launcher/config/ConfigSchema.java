@@ -118,11 +118,24 @@ final class ConfigSchema {
   static final ConfigKey<Duration> CLUSTER_FAILURE_DETECTION_TIMEOUT =
       scalarKey("cluster.failure-detection-timeout", "10s",
           Converters.wholeSecondsBetween(Duration.ofSeconds(2), Duration.ofMinutes(10)));
+  // How often the oldest member looks for a cluster that split off, to heal the split by merging
+  // (Hazelcast's own default is 300 s for the first look, then every 120 s).
+  static final ConfigKey<Duration> CLUSTER_MERGE_DELAY =
+      scalarKey("cluster.merge-delay", "10s",
+          Converters.wholeSecondsBetween(Duration.ofSeconds(1), Duration.ofMinutes(10)));
 
   static final ConfigKey<Duration> PRESENCE_COALESCE_WINDOW =
       scalarKey("presence.coalesce-window", "100ms", Converters.durationUpTo(Duration.ofSeconds(10)));
   static final ConfigKey<Boolean> PRESENCE_NAIVE_FAN_OUT =
       scalarKey("presence.naive-fan-out", "false", Converters::bool);
+
+  // XEP-0198: a session whose connection dropped stays resumable this long (0 turns resumption
+  // off); a client may ask for less with 'max'. Its undelivered messages then go to offline storage.
+  static final ConfigKey<Duration> SM_RESUMPTION_TIMEOUT =
+      scalarKey("stream-management.resumption-timeout", "5m",
+          Converters.offOr(Converters.wholeSecondsBetween(Duration.ofSeconds(1), Duration.ofHours(1))));
+  static final ConfigKey<Integer> SM_MAX_UNACKED =
+      scalarKey("stream-management.max-unacked", "1000", Converters.intBetween(10, 100_000));
 
   static final ConfigKey<StorageType> STORAGE_TYPE =
       scalarKey("storage.type", "embedded",

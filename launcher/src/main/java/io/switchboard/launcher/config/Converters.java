@@ -125,7 +125,11 @@ final class Converters {
 
   /** Like {@link #durationUpTo} but also accepts {@code 0} (any unit or none), meaning "off". */
   static ScalarConverter<Duration> durationOrOffUpTo(Duration max) {
-    ScalarConverter<Duration> positive = durationUpTo(max);
+    return offOr(durationUpTo(max));
+  }
+
+  /** {@code 0} (any unit or none) means "off" and yields zero; anything else goes to {@code positive}. */
+  static ScalarConverter<Duration> offOr(ScalarConverter<Duration> positive) {
     return s -> s.strip().matches("0+(ms|s|m|h|d)?") ? Duration.ZERO : positive.convert(s);
   }
 

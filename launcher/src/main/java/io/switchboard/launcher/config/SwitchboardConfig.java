@@ -26,6 +26,7 @@ public record SwitchboardConfig(
     Limits limits,
     Cluster cluster,
     Presence presence,
+    StreamManagement streamManagement,
     Storage storage,
     Metrics metrics,
     Logging logging) {
@@ -39,6 +40,7 @@ public record SwitchboardConfig(
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(presence, "presence");
+    Objects.requireNonNull(streamManagement, "streamManagement");
     Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(logging, "logging");
@@ -47,7 +49,7 @@ public record SwitchboardConfig(
   /** The launcher generates a node id when none is configured and pins it with this. */
   public SwitchboardConfig withNodeId(String nodeId) {
     return new SwitchboardConfig(server.withNodeId(nodeId), listeners, tls, auth, registration,
-        limits, cluster, presence, storage, metrics, logging);
+        limits, cluster, presence, streamManagement, storage, metrics, logging);
   }
 
   /** A few lines describing the effective settings, for the start-up log. */
@@ -89,9 +91,13 @@ public record SwitchboardConfig(
         .append(" port=").append(cluster.port())
         .append(" members=").append(String.join(",", cluster.members()))
         .append(" failure-detection-timeout=")
-        .append(Durations.format(cluster.failureDetectionTimeout())).append(nl);
+        .append(Durations.format(cluster.failureDetectionTimeout()))
+        .append(" merge-delay=").append(Durations.format(cluster.mergeDelay())).append(nl);
     sb.append("presence: coalesce-window=").append(presence.coalesceWindow().toMillis()).append("ms")
         .append(presence.naiveFanOut() ? " naive-fan-out (benchmark baseline)" : "").append(nl);
+    sb.append("stream-management: resumption-timeout=")
+        .append(Durations.format(streamManagement.resumptionTimeout()))
+        .append(" max-unacked=").append(streamManagement.maxUnacked()).append(nl);
     sb.append("storage: ").append(storage.type().configName());
     if (storage.type() == StorageType.CASSANDRA) {
       sb.append(" contact-points=").append(String.join(",", storage.cassandra().contactPoints()))
@@ -213,14 +219,16 @@ public record SwitchboardConfig(
    * @param members          seed members, each {@code host} or {@code host:port}
    * @param networkInterface the YAML key {@code interface}; renamed because that is a Java keyword
    * @param failureDetectionTimeout a member without heartbeats for this long is declared dead
+   * @param mergeDelay       how often the oldest member looks for a split-off cluster to merge
    */
   public record Cluster(List<String> members, int port, String networkInterface,
-      String clusterName, Duration failureDetectionTimeout) {
+      String clusterName, Duration failureDetectionTimeout, Duration mergeDelay) {
     public Cluster {
       members = List.copyOf(members);
       Objects.requireNonNull(networkInterface, "networkInterface");
       Objects.requireNonNull(clusterName, "clusterName");
       Objects.requireNonNull(failureDetectionTimeout, "failureDetectionTimeout");
+      Objects.requireNonNull(mergeDelay, "mergeDelay");
     }
   }
 
@@ -228,6 +236,10 @@ public record SwitchboardConfig(
    * @param coalesceWindow updates from one resource closer together than this are coalesced
    * @param naiveFanOut    benchmark baseline: one event-bus message per recipient, no dedup
    */
+  /** XEP-0198: how long a dropped session stays resumable, and the bound on unacknowledged stanzas. */
+  public record StreamManagement(Duration resumptionTimeout, int maxUnacked) {
+  }
+
   public record Presence(Duration coalesceWindow, boolean naiveFanOut) {
     public Presence {
       Objects.requireNonNull(coalesceWindow, "coalesceWindow");

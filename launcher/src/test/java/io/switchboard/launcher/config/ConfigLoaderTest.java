@@ -93,6 +93,8 @@ class ConfigLoaderTest {
             starttls: optional
         limits:
           idle-timeout: 90s
+        stream-management:
+          resumption-timeout: 0
         """, Map.of());
 
     assertThat(c.server().domain()).isEqualTo("chat.example.com");
@@ -104,6 +106,9 @@ class ConfigLoaderTest {
     assertThat(c.limits().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(c.listeners().c2sDirectTls().port()).isEqualTo(5223);
     assertThat(c.limits().keepaliveInterval()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.streamManagement().resumptionTimeout()).as("0 turns XEP-0198 resumption off")
+        .isEqualTo(Duration.ZERO);
+    assertThat(c.streamManagement().maxUnacked()).isEqualTo(1000);
   }
 
   @Test

@@ -21,7 +21,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A Switchboard cluster of separate JVMs started by the test ({@code io.switchboard.launcher.Main
@@ -30,7 +32,8 @@ import java.util.UUID;
  * a keyspace of its own) and one TLS certificate. Each node runs under the fixture's
  * {@code ParentWatchdog}, so a test JVM killed hard takes its nodes with it.
  *
- * <p>Nodes can be stopped cleanly ({@link #stop}, SIGTERM) or crashed ({@link #kill}, SIGKILL).
+ * <p>Nodes can be stopped cleanly ({@link #stop}, SIGTERM), crashed ({@link #kill}, SIGKILL) or
+ * frozen and thawed ({@link #freeze}, {@link #thaw}: SIGSTOP, SIGCONT).
  */
 public final class ProcessCluster implements AutoCloseable {
     /** Small heaps: five of these and a Cassandra share a 2-core CI machine. */
@@ -44,6 +47,8 @@ public final class ProcessCluster implements AutoCloseable {
     private final Map<String, NodeProcess> nodes;
     private final NodeSpec.Shared shared;
     private final NodeProcess.Launch launch;
+    /** Node ids stopped with SIGSTOP: their management port accepts connections but never answers. */
+    private final Set<String> frozen = ConcurrentHashMap.newKeySet();
 
     private ProcessCluster(Path baseDir, Map<String, NodeProcess> nodes, NodeSpec.Shared shared,
                            NodeProcess.Launch launch) {
@@ -136,11 +141,11 @@ public final class ProcessCluster implements AutoCloseable {
         return baseDir;
     }
 
-    /** Sum of a metric's samples over every node (e.g. a counter each router keeps for itself). */
+    /** Sum of a metric's samples over every running node, frozen ones left out (e.g. a counter each router keeps for itself). */
     public double sum(String metric, String... labels) {
         double total = 0;
         for (NodeProcess n : nodes.values()) {
-            if (n.isAlive()) {
+            if (isRunning(n)) {
                 total += n.metric(metric, labels).orElse(0);
             }
         }
@@ -158,6 +163,42 @@ public final class ProcessCluster implements AutoCloseable {
     }
 
     /**
+     * SIGSTOP: the whole JVM stops, as in a long GC pause or a frozen VM. Its sockets stay open
+     * (the kernel still accepts connections and buffers data), but it sends no heartbeat: once the
+     * failure-detection timeout passes, the others drop it, exactly as in a network split.
+     */
+    public void freeze(String nodeId) {
+        signal(node(nodeId), "STOP");
+        frozen.add(nodeId);
+    }
+
+    /** SIGCONT: a frozen node runs on, unaware of what the others decided meanwhile. */
+    public void thaw(String nodeId) {
+        signal(node(nodeId), "CONT");
+        frozen.remove(nodeId);
+    }
+
+    private static void signal(NodeProcess node, String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(node.pid()))
+                    .redirectErrorStream(true).start();
+            String output = new String(kill.getInputStream().readAllBytes()).strip();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + node + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling " + node);
+        }
+    }
+
+    private boolean isRunning(NodeProcess n) {
+        return n.isAlive() && !frozen.contains(n.spec().nodeId());
+    }
+
+    /**
      * Starts a node that was stopped or killed again, with the same settings (node id, ports, data
      * directory; its log is appended to), and waits until every node sees the whole cluster again.
      */
@@ -171,7 +212,7 @@ public final class ProcessCluster implements AutoCloseable {
         long began = System.nanoTime();
         try {
             // Other nodes may be down on purpose (killed by the test): wait for the live ones.
-            ClusterLayout.awaitFormed(nodes().stream().filter(NodeProcess::isAlive).toList(), FORM_TIMEOUT, null);
+            ClusterLayout.awaitFormed(nodes().stream().filter(this::isRunning).toList(), FORM_TIMEOUT, null);
         } catch (RuntimeException e) {
             fresh.kill();
             throw e;
@@ -181,11 +222,11 @@ public final class ProcessCluster implements AutoCloseable {
         return fresh;
     }
 
-    /** Waits until every live node counts exactly {@code members} members in the cluster. */
+    /** Waits until every live node (frozen ones left out) counts exactly {@code members} members in the cluster. */
     public void awaitMembers(int members, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            List<NodeProcess> alive = nodes.values().stream().filter(NodeProcess::isAlive).toList();
+            List<NodeProcess> alive = nodes.values().stream().filter(this::isRunning).toList();
             if (alive.stream().allMatch(n -> n.clusterMembers().orElse(-1) == members)) {
                 return;
             }
@@ -205,9 +246,23 @@ public final class ProcessCluster implements AutoCloseable {
         }
     }
 
-    /** Stops every node still running: connectors first, then the rest, with SIGTERM (SIGKILL after 10 s). */
+    /**
+     * Stops every node still running: connectors first, then the rest, with SIGTERM (SIGKILL after
+     * 10 s). Frozen nodes are thawed first: a stopped process would only act on SIGTERM once
+     * continued, and would cost the full grace period.
+     */
     @Override
     public void close() {
+        for (String nodeId : List.copyOf(frozen)) {
+            try {
+                if (node(nodeId).isAlive()) {
+                    thaw(nodeId);
+                }
+            } catch (RuntimeException e) {
+                System.out.printf("[process-cluster] could not thaw %s (%s); SIGKILL ends it%n", nodeId, e);
+            }
+            frozen.remove(nodeId);
+        }
         terminateAll(connectors());
         terminateAll(nodes.values().stream().filter(n -> !n.spec().isConnector()).toList());
     }

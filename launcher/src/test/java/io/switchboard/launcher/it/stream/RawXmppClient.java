@@ -34,12 +34,12 @@ import java.util.regex.Pattern;
  * {@link #awaitMatch} search the transcript from a cursor and move the cursor past the match, so consecutive awaits
  * consume consecutive server output. Not thread-safe: one thread per client.
  */
-final class RawXmppClient implements AutoCloseable {
-    static final Duration WAIT = Duration.ofSeconds(10);
-    static final String STREAMS_NS = "urn:ietf:params:xml:ns:xmpp-streams";
-    static final String SASL_NS = "urn:ietf:params:xml:ns:xmpp-sasl";
-    static final String STANZAS_NS = "urn:ietf:params:xml:ns:xmpp-stanzas";
-    static final String HEADER = "<?xml version='1.0'?><stream:stream xmlns='jabber:client'"
+public final class RawXmppClient implements AutoCloseable {
+    public static final Duration WAIT = Duration.ofSeconds(10);
+    public static final String STREAMS_NS = "urn:ietf:params:xml:ns:xmpp-streams";
+    public static final String SASL_NS = "urn:ietf:params:xml:ns:xmpp-sasl";
+    public static final String STANZAS_NS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+    public static final String HEADER = "<?xml version='1.0'?><stream:stream xmlns='jabber:client'"
             + " xmlns:stream='http://etherx.jabber.org/streams' to='localhost' version='1.0'>";
 
     private static final AtomicInteger IDS = new AtomicInteger();
@@ -64,7 +64,7 @@ final class RawXmppClient implements AutoCloseable {
     // ---- connecting ---------------------------------------------------------------------------
 
     /** A plain TCP connection to the c2s (STARTTLS) port; nothing is sent yet. */
-    static RawXmppClient connect(TestServer server, String name) {
+    public static RawXmppClient connect(TestServer server, String name) {
         try {
             Socket s = new Socket();
             s.connect(new InetSocketAddress("127.0.0.1", server.c2sPort()), 5_000);
@@ -76,7 +76,7 @@ final class RawXmppClient implements AutoCloseable {
     }
 
     /** A TLS connection to the direct-TLS port (XEP-0368); nothing is sent yet. */
-    static RawXmppClient connectDirectTls(TestServer server, String name) {
+    public static RawXmppClient connectDirectTls(TestServer server, String name) {
         try {
             SSLSocket s = (SSLSocket) sslContext(server).getSocketFactory().createSocket();
             s.connect(new InetSocketAddress("127.0.0.1", server.directTlsPort()), 5_000);
@@ -93,7 +93,7 @@ final class RawXmppClient implements AutoCloseable {
      * Registers (XEP-0077) and logs in with SASL PLAIN over STARTTLS, binds {@code resource} (null: let the
      * server pick) and returns the connected client. Fails the test if any step fails.
      */
-    static RawXmppClient loggedIn(TestServer server, String user, String password, String resource) {
+    public static RawXmppClient loggedIn(TestServer server, String user, String password, String resource) {
         RawXmppClient c = connect(server, user);
         c.openStream();
         c.startTls();
@@ -106,7 +106,7 @@ final class RawXmppClient implements AutoCloseable {
     }
 
     /** Registers an account on its own short connection (STARTTLS, register, close). */
-    static void registerAccount(TestServer server, String user, String password) {
+    public static void registerAccount(TestServer server, String user, String password) {
         try (RawXmppClient c = connect(server, "register-" + user)) {
             c.openStream();
             c.startTls();
@@ -117,14 +117,14 @@ final class RawXmppClient implements AutoCloseable {
     // ---- stream negotiation steps ---------------------------------------------------------------
 
     /** Sends the standard client stream header and returns the features the server offers. */
-    String openStream() {
+    public String openStream() {
         send(HEADER);
         awaitContains("<stream:stream", WAIT);
         return awaitMatch(Pattern.compile("<stream:features\\s*(/>|>.*?</stream:features>)", Pattern.DOTALL), WAIT);
     }
 
     /** RFC 6120 §5.4: {@code <starttls/>}, {@code <proceed/>}, TLS handshake, stream restart; returns the features. */
-    String startTls() {
+    public String startTls() {
         send("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
         awaitContains("<proceed", WAIT);
         upgradeToTls();
@@ -132,11 +132,11 @@ final class RawXmppClient implements AutoCloseable {
     }
 
     /** Wraps the current plain socket in TLS (after {@code <proceed/>} was read) and runs the handshake. */
-    void upgradeToTls() {
+    public void upgradeToTls() {
         upgradeToTls(WAIT);
     }
 
-    void upgradeToTls(Duration handshakeTimeout) {
+    public void upgradeToTls(Duration handshakeTimeout) {
         try {
             SSLSocket tls = (SSLSocket) sslContext(server).getSocketFactory()
                     .createSocket(socket, "localhost", socket.getPort(), true);
@@ -150,7 +150,7 @@ final class RawXmppClient implements AutoCloseable {
     }
 
     /** XEP-0077 §3.1 in-band registration before authentication; waits for the result. */
-    void register(String user, String password) {
+    public void register(String user, String password) {
         String id = nextId("reg");
         send("<iq type='set' id='" + id + "'><query xmlns='jabber:iq:register'><username>" + user
                 + "</username><password>" + password + "</password></query></iq>");
@@ -161,17 +161,17 @@ final class RawXmppClient implements AutoCloseable {
     }
 
     /** Sends {@code <auth mechanism='PLAIN'>} with the RFC 4616 message; does not wait for the outcome. */
-    void authPlain(String user, String password) {
+    public void authPlain(String user, String password) {
         send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + plainMessage(user, password)
                 + "</auth>");
     }
 
-    static String plainMessage(String user, String password) {
+    public static String plainMessage(String user, String password) {
         return Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     /** RFC 6120 §7: binds {@code resource} (null: server-generated) and returns the full JID the server assigned. */
-    String bind(String resource) {
+    public String bind(String resource) {
         String id = nextId("bind");
         send("<iq type='set' id='" + id + "'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
                 + (resource == null ? "" : "<resource>" + resource + "</resource>") + "</bind></iq>");
@@ -184,13 +184,13 @@ final class RawXmppClient implements AutoCloseable {
     }
 
     /** Waits for the IQ with this id and returns it (whole element). */
-    String awaitIq(String id, Duration timeout) {
+    public String awaitIq(String id, Duration timeout) {
         return awaitMatch(Pattern.compile("<iq\\b[^>]*\\bid=['\"]" + Pattern.quote(id) + "['\"][^>]*?(/>|>.*?</iq>)",
                 Pattern.DOTALL), timeout);
     }
 
     /** Waits for the first {@code <stream:error>} and returns it (whole element). */
-    String awaitStreamError(Duration timeout) {
+    public String awaitStreamError(Duration timeout) {
         return awaitMatch(Pattern.compile("<stream:error>.*?</stream:error>", Pattern.DOTALL), timeout);
     }
 
@@ -199,7 +199,7 @@ final class RawXmppClient implements AutoCloseable {
      * urn:ietf:params:xml:ns:xmpp-streams namespace), then {@code </stream:stream>}, then the server closing the TCP
      * connection. Also checks §4.9.1.2: the server's own stream header precedes the error. Returns the error element.
      */
-    String expectStreamErrorAndClose(String condition) {
+    public String expectStreamErrorAndClose(String condition) {
         String error;
         try {
             error = awaitStreamError(WAIT);
@@ -223,17 +223,17 @@ final class RawXmppClient implements AutoCloseable {
         return error;
     }
 
-    static String nextId(String prefix) {
+    public static String nextId(String prefix) {
         return prefix + "-" + IDS.incrementAndGet();
     }
 
     // ---- raw I/O --------------------------------------------------------------------------------
 
-    void send(String xml) {
+    public void send(String xml) {
         sendBytes(xml.getBytes(StandardCharsets.UTF_8));
     }
 
-    void sendBytes(byte[] bytes) {
+    public void sendBytes(byte[] bytes) {
         try {
             out.write(bytes);
             out.flush();
@@ -243,7 +243,7 @@ final class RawXmppClient implements AutoCloseable {
     }
 
     /** Like {@link #send} but reports whether the write went through (the server may already have closed). */
-    boolean trySend(String xml) {
+    public boolean trySend(String xml) {
         try {
             out.write(xml.getBytes(StandardCharsets.UTF_8));
             out.flush();
@@ -257,12 +257,12 @@ final class RawXmppClient implements AutoCloseable {
      * Waits until the transcript, from the cursor on, contains {@code needle}; moves the cursor past it and returns
      * the text from the old cursor to the end of the match.
      */
-    String awaitContains(String needle, Duration timeout) {
+    public String awaitContains(String needle, Duration timeout) {
         return awaitMatch(Pattern.compile(Pattern.quote(needle)), timeout);
     }
 
     /** As {@link #awaitContains}, for a regular expression. */
-    String awaitMatch(Pattern pattern, Duration timeout) {
+    public String awaitMatch(Pattern pattern, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             String text = transcript();
@@ -288,7 +288,7 @@ final class RawXmppClient implements AutoCloseable {
      * Waits until the transcript after the cursor contains every one of {@code needles}, in any order (for stanzas
      * whose relative order is not what a test is about); moves the cursor past the last of them.
      */
-    void awaitAll(java.util.Collection<String> needles, Duration timeout) {
+    public void awaitAll(java.util.Collection<String> needles, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             String text = transcript();
@@ -315,7 +315,7 @@ final class RawXmppClient implements AutoCloseable {
     }
 
     /** Waits until the server closes the connection (read returns -1, or a reset after the server closed). */
-    void awaitClosed(Duration timeout) {
+    public void awaitClosed(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!eof) {
             if (System.nanoTime() > deadline) {
@@ -327,7 +327,7 @@ final class RawXmppClient implements AutoCloseable {
     }
 
     /** Reads for {@code duration} and fails if the server closes the connection meanwhile. */
-    void assertStaysOpen(Duration duration) {
+    public void assertStaysOpen(Duration duration) {
         long deadline = System.nanoTime() + duration.toNanos();
         while (System.nanoTime() < deadline) {
             readSome(deadline);
@@ -339,34 +339,34 @@ final class RawXmppClient implements AutoCloseable {
     }
 
     /** Reads whatever arrives within {@code duration} without failing. */
-    void drain(Duration duration) {
+    public void drain(Duration duration) {
         long deadline = System.nanoTime() + duration.toNanos();
         while (!eof && System.nanoTime() < deadline) {
             readSome(deadline);
         }
     }
 
-    boolean isClosed() {
+    public boolean isClosed() {
         return eof;
     }
 
     /** "eof" (orderly FIN/close_notify) or "reset"; "open" while connected. */
-    String closeKind() {
+    public String closeKind() {
         return closeKind;
     }
 
     /** Everything received so far, decoded as UTF-8. */
-    String transcript() {
+    public String transcript() {
         return received.toString(StandardCharsets.UTF_8);
     }
 
     /** The transcript after the cursor. */
-    String unread() {
+    public String unread() {
         String t = transcript();
         return cursor >= t.length() ? "" : t.substring(cursor);
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
@@ -413,11 +413,11 @@ final class RawXmppClient implements AutoCloseable {
     }
 
     /** Trusts exactly the server's generated self-signed certificate (no trust-all anywhere). */
-    static SSLContext sslContext(TestServer server) {
+    public static SSLContext sslContext(TestServer server) {
         return SSL_CONTEXTS.computeIfAbsent(certificatePath(server), pem -> ServerTrust.sslContext(server.dataDir()));
     }
 
-    static Path certificatePath(TestServer server) {
+    public static Path certificatePath(TestServer server) {
         return ServerTrust.certificatePath(server.dataDir());
     }
 }
