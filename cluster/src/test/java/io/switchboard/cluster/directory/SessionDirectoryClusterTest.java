@@ -85,6 +85,15 @@ class SessionDirectoryClusterTest {
     }
 
     @Test
+    void nearCacheHitRatioIsTheShareOfLookupsServedFromTheNearCache() throws Exception {
+        get(a.bind("gina@localhost", SessionEntry.bound("r", "node-a", "g1")));
+        for (int i = 0; i < 20; i++) {
+            get(b.sessions("gina@localhost")); // the first read misses, the rest hit
+        }
+        assertThat(b.nearCacheHitRatio()).isBetween(0.5, 1.0);
+    }
+
+    @Test
     void movingASessionToAnotherNodeKeepsItsStateAndIsSeenEverywhere() throws Exception {
         // XEP-0198 resumption on a different connector: same session id, presence and roster interest.
         get(a.bind("frank@localhost", SessionEntry.bound("m", "node-a", "s1")));
