@@ -8,6 +8,7 @@ import io.switchboard.cluster.bus.StanzaKind;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -15,9 +16,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** The connector's meters; hot-path counters are resolved once, not looked up per stanza. */
 public final class ConnectorMetrics {
+    /** The {@code transport} label values: RFC 6120 with STARTTLS, direct TLS (XEP-0368), RFC 7395. */
+    public static final List<String> TRANSPORTS = List.of("tcp", "tls", "websocket");
+
     private final MeterRegistry registry;
-    private final Map<StanzaKind, Counter> stanzasIn = new EnumMap<>(StanzaKind.class);
-    private final Map<StanzaKind, Counter> stanzasOut = new EnumMap<>(StanzaKind.class);
+    private final Map<String, Map<StanzaKind, Counter>> stanzasIn = new ConcurrentHashMap<>();
+    private final Map<String, Map<StanzaKind, Counter>> stanzasOut = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> openByTransport = new ConcurrentHashMap<>();
     private final Timer routingLatency;
     private final AtomicInteger smDetached = new AtomicInteger();
@@ -26,13 +30,10 @@ public final class ConnectorMetrics {
 
     public ConnectorMetrics(MeterRegistry registry) {
         this.registry = registry;
-        for (StanzaKind kind : StanzaKind.values()) {
-            stanzasIn.put(kind, Counter.builder("xmpp.stanzas.in").description("Stanzas received from clients")
-                    .tag("kind", kind.elementName()).register(registry));
-            stanzasOut.put(kind, Counter.builder("xmpp.stanzas.out").description("Stanzas written to clients")
-                    .tag("kind", kind.elementName()).register(registry));
-        }
-        for (String transport : new String[] {"tcp", "tls"}) {
+        // Registered up front so every series exists (at zero) before the first client arrives.
+        for (String transport : TRANSPORTS) {
+            stanzaCounters(stanzasIn, "xmpp.stanzas.in", "Stanzas received from clients", transport);
+            stanzaCounters(stanzasOut, "xmpp.stanzas.out", "Stanzas written to clients", transport);
             openGauge(transport);
         }
         routingLatency = Timer.builder("xmpp.routing.latency")
@@ -49,6 +50,18 @@ public final class ConnectorMetrics {
         smQueueAtAck = io.micrometer.core.instrument.DistributionSummary.builder("xmpp.sm.unacked.queue")
                 .description("Unacknowledged queue length of a session when an ack arrives")
                 .publishPercentileHistogram().maximumExpectedValue(10_000.0).register(registry);
+    }
+
+    private Map<StanzaKind, Counter> stanzaCounters(Map<String, Map<StanzaKind, Counter>> byTransport, String name,
+                                                    String description, String transport) {
+        return byTransport.computeIfAbsent(transport, t -> {
+            Map<StanzaKind, Counter> byKind = new EnumMap<>(StanzaKind.class);
+            for (StanzaKind kind : StanzaKind.values()) {
+                byKind.put(kind, Counter.builder(name).description(description)
+                        .tag("kind", kind.elementName()).tag("transport", t).register(registry));
+            }
+            return byKind;
+        });
     }
 
     private AtomicInteger openGauge(String transport) {
@@ -73,21 +86,41 @@ public final class ConnectorMetrics {
         registry.counter("xmpp.connections.rejected", "reason", reason).increment();
     }
 
-    public void stanzaIn(StanzaKind kind) {
-        stanzasIn.get(kind).increment();
+    public void stanzaIn(String transport, StanzaKind kind) {
+        stanzaCounters(stanzasIn, "xmpp.stanzas.in", "Stanzas received from clients", transport).get(kind).increment();
     }
 
-    public void stanzaOut(StanzaKind kind) {
-        stanzasOut.get(kind).increment();
+    public void stanzaOut(String transport, StanzaKind kind) {
+        stanzaCounters(stanzasOut, "xmpp.stanzas.out", "Stanzas written to clients", transport).get(kind).increment();
     }
 
-    public void authentication(String mechanism, boolean success) {
-        registry.counter("xmpp.auth", "mechanism", mechanism, "result", success ? "success" : "failure")
-                .increment();
+    public void authentication(String transport, String mechanism, boolean success) {
+        registry.counter("xmpp.auth", "mechanism", mechanism, "result", success ? "success" : "failure",
+                "transport", transport).increment();
     }
 
-    public void streamError(String condition) {
-        registry.counter("xmpp.stream.errors", "condition", condition).increment();
+    public void streamError(String transport, String condition) {
+        registry.counter("xmpp.stream.errors", "condition", condition, "transport", transport).increment();
+    }
+
+    // ---- HTTP listeners: RFC 7395 WebSocket upgrades and XEP-0156 discovery ---------------------------
+
+    /** An HTTP request that was not a WebSocket upgrade, by what it asked for and the status answered. */
+    public void httpRequest(String endpoint, int status) {
+        registry.counter("xmpp.http.requests", "endpoint", endpoint, "status", Integer.toString(status)).increment();
+    }
+
+    /**
+     * A WebSocket upgrade request and what became of it: "accepted", "redirected" (see-other-uri),
+     * or why it was refused ("bad-subprotocol", "forbidden-origin", "not-found", "server-full").
+     */
+    public void webSocketHandshake(String outcome) {
+        registry.counter("xmpp.websocket.handshakes", "outcome", outcome).increment();
+    }
+
+    /** An HTTP connection closed because it neither upgraded nor finished in time. */
+    public void httpConnectionTimedOut() {
+        registry.counter("xmpp.http.connections.timed.out").increment();
     }
 
     /**

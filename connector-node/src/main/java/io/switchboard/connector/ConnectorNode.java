@@ -10,6 +10,7 @@ import io.switchboard.cluster.bus.AddressedCopies;
 import io.switchboard.cluster.bus.SessionCommand;
 import io.switchboard.connector.sm.SessionHandover;
 import io.switchboard.connector.tls.TlsMaterial;
+import io.switchboard.connector.websocket.WebListeners;
 import io.switchboard.protocol.error.StreamErrorCondition;
 import io.switchboard.storage.AccountStore;
 import io.vertx.core.DeploymentOptions;
@@ -109,6 +110,17 @@ public final class ConnectorNode {
             if (s.directTls().enabled()) {
                 LOG.info("Serving XMPP domain '{}' on {}:{} (direct TLS, XEP-0368)", s.domain(), s.directTls().host(),
                         s.directTls().port());
+            }
+            if (s.web().http().enabled()) {
+                LOG.info("Serving XMPP over WebSocket (RFC 7395) on {}", WebListeners.endpoint(s.web().http(), false));
+            }
+            if (s.web().https().enabled()) {
+                LOG.info("Serving XMPP over WebSocket (RFC 7395) on {}", WebListeners.endpoint(s.web().https(), true));
+            }
+            if (s.web().enabled()) {
+                LOG.info("XEP-0156 discovery (/.well-known/host-meta) advertises {}{}", WebListeners.advertisedUrl(s),
+                        s.web().seeOtherUri() == null ? ""
+                                : "; new WebSocket streams are redirected to " + s.web().seeOtherUri());
             }
             if (s.c2s().enabled() && s.startTls() != ConnectorSettings.StartTlsPolicy.DISABLED) {
                 StartTlsWarmUp.run(cluster.vertx(), s).onComplete(v -> started.complete());

@@ -29,7 +29,8 @@ public record ConnectorSettings(
         Duration keepAliveInterval,
         Duration handshakeTimeout,
         Duration smResumptionTimeout,
-        int smMaxUnacked) {
+        int smMaxUnacked,
+        Web web) {
 
     /** XEP-0198 defaults: how long a dropped session stays resumable, and the unacknowledged-stanza bound. */
     public static final Duration DEFAULT_SM_RESUMPTION_TIMEOUT = Duration.ofSeconds(300);
@@ -44,6 +45,22 @@ public record ConnectorSettings(
         if (smMaxUnacked < 1) {
             throw new IllegalArgumentException("smMaxUnacked must be >= 1");
         }
+        if (web == null) {
+            throw new IllegalArgumentException("web settings are required (Web.disabled() for none)");
+        }
+    }
+
+    /** Without HTTP listeners: no WebSocket (RFC 7395) and no XEP-0156 discovery. */
+    public ConnectorSettings(String domain, Listener c2s, StartTlsPolicy startTls, Listener directTls, Path certificate,
+                             Path privateKey, List<String> tlsProtocols, Path dataDirectory, List<String> saslMechanisms,
+                             int maxAuthFailures, boolean inBandRegistration, int maxStanzaBytes, int maxXmlDepth,
+                             int maxConnections, int rateBytesPerSecond, int rateBurstBytes, Duration idleTimeout,
+                             Duration keepAliveInterval, Duration handshakeTimeout, Duration smResumptionTimeout,
+                             int smMaxUnacked) {
+        this(domain, c2s, startTls, directTls, certificate, privateKey, tlsProtocols, dataDirectory, saslMechanisms,
+                maxAuthFailures, inBandRegistration, maxStanzaBytes, maxXmlDepth, maxConnections, rateBytesPerSecond,
+                rateBurstBytes, idleTimeout, keepAliveInterval, handshakeTimeout, smResumptionTimeout, smMaxUnacked,
+                Web.disabled());
     }
 
     /** Without stream-management settings: XEP-0198 with the defaults above. */
@@ -55,11 +72,42 @@ public record ConnectorSettings(
         this(domain, c2s, startTls, directTls, certificate, privateKey, tlsProtocols, dataDirectory, saslMechanisms,
                 maxAuthFailures, inBandRegistration, maxStanzaBytes, maxXmlDepth, maxConnections, rateBytesPerSecond,
                 rateBurstBytes, idleTimeout, keepAliveInterval, handshakeTimeout, DEFAULT_SM_RESUMPTION_TIMEOUT,
-                DEFAULT_SM_MAX_UNACKED);
+                DEFAULT_SM_MAX_UNACKED, Web.disabled());
     }
 
     /** A listening socket; disabled listeners are not opened. */
     public record Listener(boolean enabled, String host, int port) {
+    }
+
+    /**
+     * The HTTP side of a connector: XMPP over WebSocket (RFC 7395) at {@link #WEBSOCKET_PATH} and
+     * XEP-0156 discovery under {@code /.well-known/}, on a plain and/or a TLS listener (the TLS one
+     * presents the XMPP certificate).
+     *
+     * @param allowedOrigins browser origins ({@code scheme://host[:port]}) allowed to open WebSockets;
+     *                       empty allows any. Requests without an {@code Origin} header (non-browser
+     *                       clients) are always allowed: the check protects users' browsers, not the server.
+     * @param publicUrl      the WebSocket URL discovery advertises; null derives it from the domain and
+     *                       this node's listener ({@code wss} preferred)
+     * @param seeOtherUri    when set, every new WebSocket stream is sent there with
+     *                       {@code <close see-other-uri/>} (RFC 7395 §3.6.1) instead of being served
+     */
+    public record Web(Listener http, Listener https, List<String> allowedOrigins, String publicUrl,
+                      String seeOtherUri) {
+        public static final String WEBSOCKET_PATH = "/xmpp-websocket";
+
+        public Web {
+            allowedOrigins = List.copyOf(allowedOrigins);
+        }
+
+        public static Web disabled() {
+            return new Web(new Listener(false, "127.0.0.1", 0), new Listener(false, "127.0.0.1", 0), List.of(),
+                    null, null);
+        }
+
+        public boolean enabled() {
+            return http.enabled() || https.enabled();
+        }
     }
 
     /** RFC 6120 §5: whether STARTTLS is offered and whether it is mandatory-to-negotiate. */

@@ -3,6 +3,7 @@ package io.switchboard.connector;
 import io.switchboard.connector.stream.TcpStreamTransport;
 import io.switchboard.connector.stream.XmppConnection;
 import io.switchboard.connector.tls.TlsMaterial;
+import io.switchboard.connector.websocket.WebListeners;
 import io.switchboard.protocol.error.StreamErrorCondition;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -24,6 +25,7 @@ final class ConnectorVerticle extends VerticleBase {
     private final TlsMaterial tls;
     private final Set<XmppConnection> local = new HashSet<>();
     private final List<NetServer> servers = new ArrayList<>();
+    private WebListeners web;
 
     ConnectorVerticle(ConnectorServices services, TlsMaterial tls) {
         this.services = services;
@@ -33,12 +35,17 @@ final class ConnectorVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         ConnectorSettings s = services.settings();
-        List<Future<NetServer>> listening = new ArrayList<>();
+        List<Future<?>> listening = new ArrayList<>();
         if (s.c2s().enabled()) {
             listening.add(listen(s.c2s(), false));
         }
         if (s.directTls().enabled()) {
             listening.add(listen(s.directTls(), true));
+        }
+        if (s.web().enabled()) {
+            // RFC 7395 streams join this loop's connections: same sweep, same timeouts as TCP.
+            web = new WebListeners(services, tls, context, local::add, local::remove);
+            listening.add(web.listen().mapEmpty());
         }
         // Timeouts fire at most this late; a pass over one event loop's connections is cheap.
         long sweepMillis = Math.max(200, Math.min(1_000, s.keepAliveInterval().toMillis() / 2));
@@ -46,7 +53,7 @@ final class ConnectorVerticle extends VerticleBase {
         return Future.all(listening);
     }
 
-    private Future<NetServer> listen(ConnectorSettings.Listener listener, boolean directTls) {
+    private Future<?> listen(ConnectorSettings.Listener listener, boolean directTls) {
         NetServerOptions options = new NetServerOptions()
                 .setHost(listener.host())
                 .setPort(listener.port())
@@ -95,9 +102,12 @@ final class ConnectorVerticle extends VerticleBase {
 
     /** Stops accepting; existing connections are closed by the node. */
     Future<?> stopListening() {
-        List<Future<Void>> closing = new ArrayList<>();
+        List<Future<?>> closing = new ArrayList<>();
         for (NetServer server : servers) {
             closing.add(server.close());
+        }
+        if (web != null) {
+            closing.add(web.close());
         }
         return Future.all(closing);
     }

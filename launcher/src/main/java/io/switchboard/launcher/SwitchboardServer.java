@@ -126,7 +126,12 @@ public final class SwitchboardServer {
                 limits.maxStanzaBytes(), limits.maxXmlDepth(), limits.maxConnections(),
                 limits.rateBytesPerSecond(), limits.rateBurstBytes(),
                 limits.idleTimeout(), limits.keepaliveInterval(), limits.handshakeTimeout(),
-                config.streamManagement().resumptionTimeout(), config.streamManagement().maxUnacked());
+                config.streamManagement().resumptionTimeout(), config.streamManagement().maxUnacked(),
+                new ConnectorSettings.Web(
+                        new ConnectorSettings.Listener(l.http().enabled(), l.http().host(), l.http().port()),
+                        new ConnectorSettings.Listener(l.https().enabled(), l.https().host(), l.https().port()),
+                        l.websocket().allowedOrigins(), l.websocket().publicUrl().orElse(null),
+                        l.websocket().seeOtherUri().orElse(null)));
     }
 
     public PrometheusMeterRegistry meters() {

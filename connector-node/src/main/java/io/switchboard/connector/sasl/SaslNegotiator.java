@@ -203,7 +203,7 @@ public final class SaslNegotiator {
 
     private void succeed(Jid user, byte[] additionalData) {
         awaitingStorage = false;
-        services.metrics().authentication(mechanism, true);
+        services.metrics().authentication(connection.transport().transportName(), mechanism, true);
         XmlElement.Builder success = XmlElement.builder("success", Namespaces.SASL);
         if (additionalData != null) {
             success.text(Base64.getEncoder().encodeToString(additionalData));
@@ -216,7 +216,8 @@ public final class SaslNegotiator {
     private void fail(SaslCondition condition, String text) {
         awaitingStorage = false;
         if (condition != SaslCondition.ABORTED) {
-            services.metrics().authentication(mechanism == null ? "none" : mechanism, false);
+            services.metrics().authentication(connection.transport().transportName(),
+                    mechanism == null ? "none" : mechanism, false);
             failures++;
         }
         XmlElement.Builder failure = XmlElement.builder("failure", Namespaces.SASL)

@@ -322,7 +322,7 @@ public final class StreamManagement implements ConnectionHandle {
         connection.transport().sendElement(SmElements.resumed(resumptionId, inbound));
         for (SmState.Unacked u : unacked) {
             connection.transport().sendStanza(u.xml());
-            services.metrics().stanzaOut(u.kind());
+            services.metrics().stanzaOut(connection.transport().transportName(), u.kind());
         }
         sinceRequest = 0;
         if (!unacked.isEmpty()) {
@@ -548,7 +548,7 @@ public final class StreamManagement implements ConnectionHandle {
         services.metrics().smUnacked(1);
         if (attached != null) {
             attached.transport().sendStanza(xml);
-            services.metrics().stanzaOut(kind);
+            services.metrics().stanzaOut(attached.transport().transportName(), kind);
             services.metrics().delivered(ingressMicros);
             if (++sinceRequest >= REQUEST_EVERY) {
                 requestAck();

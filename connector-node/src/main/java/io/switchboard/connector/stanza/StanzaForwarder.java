@@ -76,7 +76,7 @@ public final class StanzaForwarder {
         if (to != null) {
             stamped = stamped.withAttribute("to", to.toString());
         }
-        services.metrics().stanzaIn(kind);
+        services.metrics().stanzaIn(connection.transport().transportName(), kind);
         services.routerLink().forward(new RoutedStanza(kind, type, stanza.attribute("id"),
                 self.toString(), to == null ? null : to.toString(), services.nodeId(), connection.sessionId(),
                 ConnectorMetrics.currentMicros(), stamped.toBytes()), lost -> notRouted(stanza, kind, type));
@@ -101,7 +101,7 @@ public final class StanzaForwarder {
         if (!validIq(iq, iq.attribute("type"))) {
             return;
         }
-        services.metrics().stanzaIn(StanzaKind.IQ);
+        services.metrics().stanzaIn(connection.transport().transportName(), StanzaKind.IQ);
         XmlElement cleaned = iq.withoutAttribute("from").withoutAttribute("to");
         services.routerLink().forward(new RoutedStanza(StanzaKind.IQ, iq.attribute("type"),
                 iq.attribute("id"), null, services.settings().domain(), services.nodeId(), connection.connectionId(),

@@ -1,7 +1,9 @@
 package io.switchboard.connector.stream;
 
 import io.switchboard.protocol.error.StreamErrorCondition;
+import io.switchboard.protocol.xml.ParserLimits;
 import io.switchboard.protocol.xml.XmlElement;
+import io.switchboard.protocol.xml.XmppStreamParser;
 import io.vertx.core.Future;
 
 /**
@@ -10,6 +12,14 @@ import io.vertx.core.Future;
  * is shared, not forked.
  */
 public interface StreamTransport {
+    /**
+     * How this transport's input becomes stream events: by default one continuous XML stream
+     * (RFC 6120 §4); a framing such as RFC 7395 parses each message on its own.
+     */
+    default StreamDecoder decoder(ParserLimits limits, XmppStreamParser.Listener listener) {
+        return StreamDecoder.continuous(new XmppStreamParser(limits, listener));
+    }
+
     /** Writes the response stream header (RFC 6120 §4.7). */
     void sendStreamHeader(String from, String streamId, String lang);
 
@@ -30,7 +40,7 @@ public interface StreamTransport {
     /** Writes the closing stream tag and closes the connection once it is flushed. */
     void sendStreamCloseAndClose();
 
-    /** A whitespace keepalive (RFC 6120 §4.6.1). */
+    /** A keepalive on a quiet link: whitespace (RFC 6120 §4.6.1), or what the framing uses instead. */
     void sendKeepAlive();
 
     boolean isSecure();
@@ -52,6 +62,6 @@ public interface StreamTransport {
 
     String remoteAddress();
 
-    /** The transport label for metrics, e.g. "tcp" or "tls". */
+    /** The transport label for metrics, e.g. "tcp", "tls" or "websocket". */
     String transportName();
 }

@@ -50,7 +50,7 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
     private final StreamTransport transport;
     private final Context context;
     private final String connectionId;
-    private final XmppStreamParser parser;
+    private final StreamDecoder decoder;
     private final RateLimiter rateLimiter;
     private final SaslNegotiator sasl;
     private final StanzaForwarder forwarder;
@@ -87,7 +87,7 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
         this.connectionId = services.nextConnectionId();
         this.sessionId = connectionId;
         ConnectorSettings s = services.settings();
-        this.parser = new XmppStreamParser(new ParserLimits(s.maxStanzaBytes(), s.maxXmlDepth()), this);
+        this.decoder = transport.decoder(new ParserLimits(s.maxStanzaBytes(), s.maxXmlDepth()), this);
         this.rateLimiter = new RateLimiter(s.rateBytesPerSecond(), s.rateBurstBytes());
         this.sasl = new SaslNegotiator(this, services);
         this.forwarder = new StanzaForwarder(this, services);
@@ -97,7 +97,7 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
 
     // ---- transport events -------------------------------------------------------------------
 
-    /** Bytes from the socket. */
+    /** Bytes from the transport: a chunk of a TCP stream or one WebSocket message. */
     public void onData(Buffer data) {
         if (phase == Phase.CLOSED) {
             return;
@@ -107,7 +107,7 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
         byte[] bytes = data.getBytes();
         inFeed = true;
         try {
-            parser.feed(bytes, 0, bytes.length);
+            decoder.feed(bytes, 0, bytes.length);
         } catch (RuntimeException e) {
             LOG.warn("[{}] unexpected failure while processing input", connectionId, e);
             streamError(StreamErrorCondition.INTERNAL_SERVER_ERROR, null);
@@ -129,6 +129,14 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
                 }
             });
         }
+    }
+
+    /**
+     * The transport saw the client alive without stream data (a WebSocket pong, RFC 6455 §5.5.3):
+     * like a read, it keeps the connection from the idle timeout.
+     */
+    public void onTransportActivity() {
+        lastReadNanos = System.nanoTime();
     }
 
     /** The socket closed, for whatever reason. */
@@ -305,7 +313,7 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
     }
 
     private void restartStream() {
-        parser.reset();
+        decoder.restart();
         discardUntilRestart = false;
         phase = Phase.AWAIT_HEADER;
     }
@@ -476,7 +484,7 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
         if (!headerSent) {
             sendHeader(); // RFC 6120 §4.9.1.2: open our stream before reporting an error
         }
-        services.metrics().streamError(condition.elementName());
+        services.metrics().streamError(transport.transportName(), condition.elementName());
         LOG.debug("[{}] stream error {}: {}", connectionId, condition.elementName(), text);
         transport.sendStreamErrorAndClose(condition, text, applicationSpecific);
         onTransportClosed();
@@ -526,7 +534,7 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
             pendingPreAuthRequests--;
         }
         transport.sendStanza(delivery.xml());
-        services.metrics().stanzaOut(delivery.kind());
+        services.metrics().stanzaOut(transport.transportName(), delivery.kind());
         services.metrics().delivered(delivery.ingressMicros());
         return true;
     }

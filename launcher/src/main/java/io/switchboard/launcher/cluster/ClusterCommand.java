@@ -147,18 +147,28 @@ public final class ClusterCommand {
 
     private void printHowToConnect(List<NodeSpec> nodes, Path dir) {
         out.println();
-        out.printf("  %-12s %-9s %7s %7s %10s %9s %s%n", "node", "role", "pid", "c2s", "direct-tls", "metrics", "hazelcast");
+        out.printf("  %-12s %-9s %7s %7s %10s %6s %6s %9s %s%n", "node", "role", "pid", "c2s", "direct-tls", "http",
+                "https", "metrics", "hazelcast");
         for (NodeSpec n : nodes) {
             String pid = readPid(pidFile(dir, n)).map(Object::toString).orElse("-");
-            out.printf("  %-12s %-9s %7s %7s %10s %9d %d%n", n.nodeId(), n.role(), pid,
+            out.printf("  %-12s %-9s %7s %7s %10s %6s %6s %9d %d%n", n.nodeId(), n.role(), pid,
                     n.isConnector() ? Integer.toString(n.c2sPort()) : "-",
-                    n.isConnector() ? Integer.toString(n.directTlsPort()) : "-", n.metricsPort(), n.clusterPort());
+                    n.isConnector() ? Integer.toString(n.directTlsPort()) : "-",
+                    n.isConnector() && n.httpPort() > 0 ? Integer.toString(n.httpPort()) : "-",
+                    n.isConnector() && n.httpsPort() > 0 ? Integer.toString(n.httpsPort()) : "-",
+                    n.metricsPort(), n.clusterPort());
         }
         List<NodeSpec> connectors = nodes.stream().filter(NodeSpec::isConnector).toList();
         out.println();
         out.println("Connect an XMPP client to 127.0.0.1 on port "
                 + String.join(" or ", connectors.stream().map(c -> Integer.toString(c.c2sPort())).toList())
                 + " (STARTTLS), domain " + DOMAIN + ".");
+        List<String> webSockets = connectors.stream().filter(c -> c.httpsPort() > 0)
+                .map(c -> "wss://" + DOMAIN + ":" + c.httpsPort() + "/xmpp-websocket").toList();
+        if (!webSockets.isEmpty()) {
+            out.println("Web clients (XMPP over WebSocket, RFC 7395): " + String.join(" or ", webSockets)
+                    + " (ws:// on the http ports).");
+        }
         out.println("Accounts: register in-band from the client (XEP-0077), e.g. alice@" + DOMAIN
                 + ", or `bin/switchboard user add alice` with SWITCHBOARD_STORAGE_TYPE=cassandra.");
         out.println("Every connector presents the same self-signed certificate: " + certificate(dir));
@@ -217,6 +227,12 @@ public final class ClusterCommand {
             if (n.isConnector()) {
                 ports.add(n.c2sPort());
                 ports.add(n.directTlsPort());
+                if (n.httpPort() > 0) {
+                    ports.add(n.httpPort());
+                }
+                if (n.httpsPort() > 0) {
+                    ports.add(n.httpsPort());
+                }
             }
             for (int port : ports) {
                 if (!bindable(port)) {

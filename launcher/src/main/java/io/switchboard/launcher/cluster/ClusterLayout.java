@@ -20,16 +20,25 @@ public final class ClusterLayout {
 
     /**
      * Port numbering. Each function maps a 0-based index to a port: {@code cluster} and
-     * {@code metrics} over every node, {@code c2s} and {@code directTls} over the connectors.
+     * {@code metrics} over every node, {@code c2s}, {@code directTls}, {@code http} and
+     * {@code https} over the connectors (0: that listener is off).
      */
     public record Ports(IntUnaryOperator cluster, IntUnaryOperator metrics, IntUnaryOperator c2s,
-                        IntUnaryOperator directTls) {
+                        IntUnaryOperator directTls, IntUnaryOperator http, IntUnaryOperator https) {
+        /** Without HTTP listeners (no WebSocket, no discovery). */
+        public Ports(IntUnaryOperator cluster, IntUnaryOperator metrics, IntUnaryOperator c2s,
+                     IntUnaryOperator directTls) {
+            this(cluster, metrics, c2s, directTls, i -> 0, i -> 0);
+        }
+
         /**
          * The fixed numbering of {@code switchboard cluster up}: connectors listen on 5222, 6222,
-         * 7222, ... (direct TLS 5223, 6223, ...), Hazelcast on 5701 + i, metrics on 9464 + i.
+         * 7222, ... (direct TLS 5223, 6223, ...; WebSocket on HTTP 5280, 6280, ... and HTTPS 5443,
+         * 6443, ...), Hazelcast on 5701 + i, metrics on 9464 + i.
          */
         public static Ports standard() {
-            return new Ports(i -> 5701 + i, i -> 9464 + i, i -> 5222 + 1000 * i, i -> 5223 + 1000 * i);
+            return new Ports(i -> 5701 + i, i -> 9464 + i, i -> 5222 + 1000 * i, i -> 5223 + 1000 * i,
+                    i -> 5280 + 1000 * i, i -> 5443 + 1000 * i);
         }
     }
 
@@ -42,21 +51,22 @@ public final class ClusterLayout {
         List<NodeSpec> nodes = new ArrayList<>();
         int index = 0;
         for (int c = 0; c < connectors; c++, index++) {
-            nodes.add(node("connector-" + (c + 1), "connector", baseDir, ports, index,
-                    ports.c2s().applyAsInt(c), ports.directTls().applyAsInt(c)));
+            nodes.add(new NodeSpec("connector-" + (c + 1), "connector", baseDir.resolve("connector-" + (c + 1)),
+                    ports.cluster().applyAsInt(index), ports.metrics().applyAsInt(index), ports.c2s().applyAsInt(c),
+                    ports.directTls().applyAsInt(c), ports.http().applyAsInt(c), ports.https().applyAsInt(c)));
         }
         for (int r = 0; r < routers; r++, index++) {
-            nodes.add(node("router-" + (r + 1), "router", baseDir, ports, index, 0, 0));
+            nodes.add(node("router-" + (r + 1), "router", baseDir, ports, index));
         }
         for (int p = 0; p < presence; p++, index++) {
-            nodes.add(node("presence-" + (p + 1), "presence", baseDir, ports, index, 0, 0));
+            nodes.add(node("presence-" + (p + 1), "presence", baseDir, ports, index));
         }
         return nodes;
     }
 
-    private static NodeSpec node(String id, String role, Path baseDir, Ports ports, int index, int c2s, int tls) {
+    private static NodeSpec node(String id, String role, Path baseDir, Ports ports, int index) {
         return new NodeSpec(id, role, baseDir.resolve(id), ports.cluster().applyAsInt(index),
-                ports.metrics().applyAsInt(index), c2s, tls);
+                ports.metrics().applyAsInt(index), 0, 0, 0, 0);
     }
 
     /** The Hazelcast TCP-IP member list naming every node. */

@@ -12,13 +12,21 @@ import java.util.Objects;
  * @param role          {@code connector}, {@code router} or {@code presence} (a {@code server.roles} value)
  * @param c2sPort       client port (STARTTLS); only used by connectors
  * @param directTlsPort client port with direct TLS (XEP-0368); only used by connectors
+ * @param httpPort      WebSocket (RFC 7395) and discovery over plain HTTP; connectors only, 0 for off
+ * @param httpsPort     the same over HTTPS; connectors only, 0 for off
  */
 public record NodeSpec(String nodeId, String role, Path dataDir, int clusterPort, int metricsPort, int c2sPort,
-                       int directTlsPort) {
+                       int directTlsPort, int httpPort, int httpsPort) {
     public NodeSpec {
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(dataDir, "dataDir");
+    }
+
+    /** Without HTTP listeners. */
+    public NodeSpec(String nodeId, String role, Path dataDir, int clusterPort, int metricsPort, int c2sPort,
+                    int directTlsPort) {
+        this(nodeId, role, dataDir, clusterPort, metricsPort, c2sPort, directTlsPort, 0, 0);
     }
 
     public boolean isConnector() {
@@ -62,24 +70,44 @@ public record NodeSpec(String nodeId, String role, Path dataDir, int clusterPort
             env.put("SWITCHBOARD_LISTENERS_C2S_DIRECT_TLS_ENABLED", "true");
             env.put("SWITCHBOARD_LISTENERS_C2S_DIRECT_TLS_HOST", "127.0.0.1");
             env.put("SWITCHBOARD_LISTENERS_C2S_DIRECT_TLS_PORT", Integer.toString(directTlsPort));
+            // Set either way: the dev profile turns both on at fixed ports, which connectors sharing a host would fight over.
+            putHttpListener(env, "HTTP", httpPort);
+            putHttpListener(env, "HTTPS", httpsPort);
             env.put("SWITCHBOARD_TLS_CERTIFICATE", shared.certificate().toString());
             env.put("SWITCHBOARD_TLS_PRIVATE_KEY", shared.privateKey().toString());
         }
         return env;
     }
 
+    private static void putHttpListener(Map<String, String> env, String listener, int port) {
+        env.put("SWITCHBOARD_LISTENERS_" + listener + "_ENABLED", Boolean.toString(port > 0));
+        if (port > 0) {
+            env.put("SWITCHBOARD_LISTENERS_" + listener + "_HOST", "127.0.0.1");
+            env.put("SWITCHBOARD_LISTENERS_" + listener + "_PORT", Integer.toString(port));
+        }
+    }
+
     /** One line of the cluster's state file; see {@link #parse(String)}. */
     String toLine() {
         return String.join(" ", nodeId, role, Integer.toString(clusterPort), Integer.toString(metricsPort),
-                Integer.toString(c2sPort), Integer.toString(directTlsPort), dataDir.toString());
+                Integer.toString(c2sPort), Integer.toString(directTlsPort), Integer.toString(httpPort),
+                Integer.toString(httpsPort), dataDir.toString());
     }
 
+    /** Also reads the lines of clusters started before the HTTP ports were recorded (seven fields). */
     static NodeSpec parse(String line) {
-        String[] f = line.trim().split(" ", 7);
-        if (f.length != 7) {
-            throw new IllegalArgumentException("malformed node line: " + line);
+        String[] f = line.trim().split(" ", 9);
+        boolean withHttp = f.length == 9 && f[6].chars().allMatch(Character::isDigit)
+                && f[7].chars().allMatch(Character::isDigit);
+        if (!withHttp) {
+            f = line.trim().split(" ", 7);
+            if (f.length != 7) {
+                throw new IllegalArgumentException("malformed node line: " + line);
+            }
+            return new NodeSpec(f[0], f[1], Path.of(f[6]), Integer.parseInt(f[2]), Integer.parseInt(f[3]),
+                    Integer.parseInt(f[4]), Integer.parseInt(f[5]));
         }
-        return new NodeSpec(f[0], f[1], Path.of(f[6]), Integer.parseInt(f[2]), Integer.parseInt(f[3]),
-                Integer.parseInt(f[4]), Integer.parseInt(f[5]));
+        return new NodeSpec(f[0], f[1], Path.of(f[8]), Integer.parseInt(f[2]), Integer.parseInt(f[3]),
+                Integer.parseInt(f[4]), Integer.parseInt(f[5]), Integer.parseInt(f[6]), Integer.parseInt(f[7]));
     }
 }

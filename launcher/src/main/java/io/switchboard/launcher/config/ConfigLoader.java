@@ -7,6 +7,7 @@ import io.switchboard.launcher.config.SwitchboardConfig.C2sListener;
 import io.switchboard.launcher.config.SwitchboardConfig.Cassandra;
 import io.switchboard.launcher.config.SwitchboardConfig.Cluster;
 import io.switchboard.launcher.config.SwitchboardConfig.DirectTlsListener;
+import io.switchboard.launcher.config.SwitchboardConfig.HttpListener;
 import io.switchboard.launcher.config.SwitchboardConfig.Listeners;
 import io.switchboard.launcher.config.SwitchboardConfig.Limits;
 import io.switchboard.launcher.config.SwitchboardConfig.Logging;
@@ -18,6 +19,7 @@ import io.switchboard.launcher.config.SwitchboardConfig.Server;
 import io.switchboard.launcher.config.SwitchboardConfig.Resilience;
 import io.switchboard.launcher.config.SwitchboardConfig.Storage;
 import io.switchboard.launcher.config.SwitchboardConfig.Tls;
+import io.switchboard.launcher.config.SwitchboardConfig.WebSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -316,6 +318,8 @@ public final class ConfigLoader {
     List<Endpoint> endpoints = new ArrayList<>();
     addEndpoint(endpoints, v, C2S_ENABLED, C2S_HOST, C2S_PORT);
     addEndpoint(endpoints, v, DIRECT_TLS_ENABLED, DIRECT_TLS_HOST, DIRECT_TLS_PORT);
+    addEndpoint(endpoints, v, HTTP_ENABLED, HTTP_HOST, HTTP_PORT);
+    addEndpoint(endpoints, v, HTTPS_ENABLED, HTTPS_HOST, HTTPS_PORT);
     addEndpoint(endpoints, v, METRICS_ENABLED, METRICS_HOST, METRICS_PORT);
     addEndpoint(endpoints, v, null, CLUSTER_INTERFACE, CLUSTER_PORT);
     Set<ConfigKey<Integer>> reported = new HashSet<>();
@@ -391,7 +395,11 @@ public final class ConfigLoader {
             new C2sListener(v.get(C2S_ENABLED), v.get(C2S_HOST), v.get(C2S_PORT),
                 v.get(C2S_STARTTLS)),
             new DirectTlsListener(v.get(DIRECT_TLS_ENABLED), v.get(DIRECT_TLS_HOST),
-                v.get(DIRECT_TLS_PORT))),
+                v.get(DIRECT_TLS_PORT)),
+            new HttpListener(v.get(HTTP_ENABLED), v.get(HTTP_HOST), v.get(HTTP_PORT)),
+            new HttpListener(v.get(HTTPS_ENABLED), v.get(HTTPS_HOST), v.get(HTTPS_PORT)),
+            new WebSocket(v.get(WEBSOCKET_ALLOWED_ORIGINS), v.get(WEBSOCKET_PUBLIC_URL),
+                v.get(WEBSOCKET_SEE_OTHER_URI))),
         new Tls(v.get(TLS_CERTIFICATE), v.get(TLS_PRIVATE_KEY), v.get(TLS_PROTOCOLS)),
         new Auth(v.get(AUTH_MECHANISMS), v.get(AUTH_SCRAM_ITERATIONS), v.get(AUTH_MAX_FAILURES)),
         new Registration(v.get(REGISTRATION_IN_BAND), v.get(REGISTRATION_MIN_PASSWORD_LENGTH)),

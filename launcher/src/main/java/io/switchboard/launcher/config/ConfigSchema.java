@@ -59,6 +59,33 @@ final class ConfigSchema {
   static final ConfigKey<Integer> DIRECT_TLS_PORT =
       scalarKey("listeners.c2s-direct-tls.port", "5223", Converters::port);
 
+  // The connector's HTTP side: XMPP over WebSocket (RFC 7395) and XEP-0156 discovery. The plain
+  // listener is off by default (it suits a TLS-terminating proxy in front, or development); the
+  // TLS one presents the XMPP certificate.
+  static final ConfigKey<Boolean> HTTP_ENABLED =
+      scalarKey("listeners.http.enabled", "false", Converters::bool);
+  static final ConfigKey<String> HTTP_HOST =
+      scalarKey("listeners.http.host", "0.0.0.0", Converters::host);
+  static final ConfigKey<Integer> HTTP_PORT =
+      scalarKey("listeners.http.port", "5280", Converters::port);
+  static final ConfigKey<Boolean> HTTPS_ENABLED =
+      scalarKey("listeners.https.enabled", "true", Converters::bool);
+  static final ConfigKey<String> HTTPS_HOST =
+      scalarKey("listeners.https.host", "0.0.0.0", Converters::host);
+  static final ConfigKey<Integer> HTTPS_PORT =
+      scalarKey("listeners.https.port", "5443", Converters::port);
+  // Empty: any origin. Browsers send Origin on every WebSocket; clients that are not browsers do
+  // not, and are not affected.
+  static final ConfigKey<List<String>> WEBSOCKET_ALLOWED_ORIGINS =
+      optionalListKey("listeners.websocket.allowed-origins", "", Converters::origin);
+  static final ConfigKey<Optional<String>> WEBSOCKET_PUBLIC_URL =
+      scalarKey("listeners.websocket.public-url", "",
+          Converters.optionalUrl(List.of("wss", "ws")));
+  // RFC 7395 §3.6.1 may point at another WebSocket endpoint or at BOSH, hence http(s) too.
+  static final ConfigKey<Optional<String>> WEBSOCKET_SEE_OTHER_URI =
+      scalarKey("listeners.websocket.see-other-uri", "",
+          Converters.optionalUrl(List.of("wss", "ws", "https", "http")));
+
   static final ConfigKey<Optional<Path>> TLS_CERTIFICATE =
       scalarKey("tls.certificate", "", Converters::optionalReadableFile);
   static final ConfigKey<Optional<Path>> TLS_PRIVATE_KEY =
@@ -259,6 +286,11 @@ final class ConfigSchema {
       String itemDescription) {
     Converter<List<T>> c = Converters.nonEmptyListOf(item, itemDescription);
     return register(new ConfigKey<>(path, true, def, c));
+  }
+
+  /** A list key whose empty value is meaningful (no restriction), unlike {@link #listKey}. */
+  private static <T> ConfigKey<List<T>> optionalListKey(String path, String def, ScalarConverter<T> item) {
+    return register(new ConfigKey<>(path, true, def, Converters.listOf(item)));
   }
 
   private static <T> ConfigKey<T> register(ConfigKey<T> key) {

@@ -185,6 +185,71 @@ final class Converters {
     };
   }
 
+  /**
+   * A list that may be empty (meaning "no restriction"), without repeats; otherwise as
+   * {@link #nonEmptyListOf}.
+   */
+  static <T> Converter<List<T>> listOf(ScalarConverter<T> item) {
+    return raw -> {
+      List<T> out = new ArrayList<>(raw.size());
+      Set<T> seen = new HashSet<>();
+      for (String s : raw) {
+        T v = item.convert(s);
+        if (!seen.add(v)) {
+          throw new InvalidValue("lists '" + s.strip() + "' more than once");
+        }
+        out.add(v);
+      }
+      return List.copyOf(out);
+    };
+  }
+
+  /**
+   * A web origin as browsers send it in the {@code Origin} header (RFC 6454): {@code http} or
+   * {@code https}, a host and an optional port, nothing else. Kept as written, lower-cased.
+   */
+  static String origin(String s) throws InvalidValue {
+    String v = s.strip().toLowerCase(Locale.ROOT);
+    String expected = "an origin such as https://chat.example.com or http://localhost:8080";
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(v);
+    } catch (java.net.URISyntaxException e) {
+      throw invalid(expected, s);
+    }
+    boolean bare = uri.getRawPath() == null || uri.getRawPath().isEmpty();
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+        || uri.getUserInfo() != null || !bare || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      throw invalid(expected, s);
+    }
+    return v;
+  }
+
+  /**
+   * Empty for "not set", else an absolute URL with one of {@code schemes}, a host, and no user
+   * info or fragment.
+   */
+  static ScalarConverter<Optional<String>> optionalUrl(List<String> schemes) {
+    String expected = "a URL starting with " + String.join("://, ", schemes) + ":// (or empty)";
+    return s -> {
+      String v = s.strip();
+      if (v.isEmpty()) {
+        return Optional.empty();
+      }
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(v);
+      } catch (java.net.URISyntaxException e) {
+        throw invalid(expected, s);
+      }
+      if (uri.getScheme() == null || !schemes.contains(uri.getScheme().toLowerCase(Locale.ROOT))
+          || uri.getHost() == null || uri.getUserInfo() != null || uri.getRawFragment() != null) {
+        throw invalid(expected, s);
+      }
+      return Optional.of(v);
+    };
+  }
+
   // XMPP domains end up in JIDs, certificates and SRV records, so only plain ASCII DNS names are
   // accepted; IDNs must be given in their xn-- form.
   static String domain(String s) throws InvalidValue {

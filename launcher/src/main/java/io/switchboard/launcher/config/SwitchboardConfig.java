@@ -67,7 +67,16 @@ public record SwitchboardConfig(
     }
     sb.append(" c2s-direct-tls=").append(listener(listeners.c2sDirectTls().enabled(),
             listeners.c2sDirectTls().host(), listeners.c2sDirectTls().port()))
-        .append(nl);
+        .append(" http=").append(listener(listeners.http().enabled(), listeners.http().host(),
+            listeners.http().port()))
+        .append(" https=").append(listener(listeners.https().enabled(), listeners.https().host(),
+            listeners.https().port()));
+    WebSocket ws = listeners.websocket();
+    if (!ws.allowedOrigins().isEmpty()) {
+      sb.append(" websocket-origins=").append(String.join(",", ws.allowedOrigins()));
+    }
+    ws.seeOtherUri().ifPresent(uri -> sb.append(" websocket-see-other-uri=").append(uri));
+    sb.append(nl);
     sb.append("tls: ").append(tls.certificate()
             .map(c -> "certificate=" + c + " private-key=" + tls.privateKey().orElseThrow())
             .orElse("self-signed certificate"))
@@ -149,10 +158,38 @@ public record SwitchboardConfig(
     }
   }
 
-  public record Listeners(C2sListener c2s, DirectTlsListener c2sDirectTls) {
+  public record Listeners(C2sListener c2s, DirectTlsListener c2sDirectTls, HttpListener http,
+      HttpListener https, WebSocket websocket) {
     public Listeners {
       Objects.requireNonNull(c2s, "c2s");
       Objects.requireNonNull(c2sDirectTls, "c2sDirectTls");
+      Objects.requireNonNull(http, "http");
+      Objects.requireNonNull(https, "https");
+      Objects.requireNonNull(websocket, "websocket");
+    }
+  }
+
+  /**
+   * A connector's HTTP listener, plain ({@code listeners.http}) or TLS with the XMPP certificate
+   * ({@code listeners.https}): XMPP over WebSocket (RFC 7395) and XEP-0156 discovery.
+   */
+  public record HttpListener(boolean enabled, String host, int port) {
+    public HttpListener {
+      Objects.requireNonNull(host, "host");
+    }
+  }
+
+  /**
+   * @param allowedOrigins browser origins allowed to open a WebSocket; empty allows any
+   * @param publicUrl      the WebSocket URL discovery advertises; empty derives it from the domain
+   * @param seeOtherUri    when set, new WebSocket streams are redirected there (RFC 7395 §3.6.1)
+   */
+  public record WebSocket(List<String> allowedOrigins, Optional<String> publicUrl,
+      Optional<String> seeOtherUri) {
+    public WebSocket {
+      allowedOrigins = List.copyOf(allowedOrigins);
+      Objects.requireNonNull(publicUrl, "publicUrl");
+      Objects.requireNonNull(seeOtherUri, "seeOtherUri");
     }
   }
 

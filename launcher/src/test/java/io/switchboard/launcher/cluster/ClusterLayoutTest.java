@@ -24,6 +24,9 @@ class ClusterLayoutTest {
         assertThat(nodes).extracting(NodeSpec::metricsPort).containsExactly(9464, 9465, 9466, 9467, 9468);
         assertThat(nodes.subList(0, 2)).extracting(NodeSpec::c2sPort).containsExactly(5222, 6222);
         assertThat(nodes.subList(0, 2)).extracting(NodeSpec::directTlsPort).containsExactly(5223, 6223);
+        assertThat(nodes.subList(0, 2)).extracting(NodeSpec::httpPort).containsExactly(5280, 6280);
+        assertThat(nodes.subList(0, 2)).extracting(NodeSpec::httpsPort).containsExactly(5443, 6443);
+        assertThat(nodes.subList(2, 5)).extracting(NodeSpec::httpsPort).containsOnly(0);
         assertThat(nodes).extracting(NodeSpec::dataDir).doesNotHaveDuplicates();
         assertThat(ClusterLayout.members(nodes)).isEqualTo(
                 "127.0.0.1:5701,127.0.0.1:5702,127.0.0.1:5703,127.0.0.1:5704,127.0.0.1:5705");
@@ -38,6 +41,9 @@ class ClusterLayoutTest {
         assertThat(connector2).containsEntry("SWITCHBOARD_SERVER_ROLES", "connector")
                 .containsEntry("SWITCHBOARD_SERVER_NODE_ID", "connector-2")
                 .containsEntry("SWITCHBOARD_LISTENERS_C2S_PORT", "6222")
+                .containsEntry("SWITCHBOARD_LISTENERS_HTTP_PORT", "6280")
+                .containsEntry("SWITCHBOARD_LISTENERS_HTTPS_PORT", "6443")
+                .containsEntry("SWITCHBOARD_LISTENERS_HTTPS_ENABLED", "true")
                 .containsEntry("SWITCHBOARD_TLS_CERTIFICATE", "/t/c.pem")
                 .containsEntry("SWITCHBOARD_STORAGE_TYPE", "cassandra");
         var router = nodes.get(2).environment(shared);
@@ -50,6 +56,26 @@ class ClusterLayoutTest {
         for (NodeSpec n : ClusterLayout.plan(BASE, 3, 1, 1, ClusterLayout.Ports.standard())) {
             assertThat(NodeSpec.parse(n.toLine())).isEqualTo(n);
         }
+    }
+
+    @Test
+    void layoutsWithoutHttpPortsTurnTheDevProfilesHttpListenersOff() {
+        // ProcessCluster's free-port layout names no HTTP ports: its connectors must not all try 5280/5443.
+        ClusterLayout.Ports noHttp = new ClusterLayout.Ports(i -> 17000 + i, i -> 18000 + i, i -> 19000 + i,
+                i -> 20000 + i);
+        NodeSpec.Shared shared = new NodeSpec.Shared("localhost", "c", "127.0.0.1:17000", Path.of("/t/c.pem"),
+                Path.of("/t/k.pem"), "127.0.0.1:9042", "datacenter1", "ks");
+        var env = ClusterLayout.plan(BASE, 1, 1, 1, noHttp).get(0).environment(shared);
+        assertThat(env).containsEntry("SWITCHBOARD_LISTENERS_HTTP_ENABLED", "false")
+                .containsEntry("SWITCHBOARD_LISTENERS_HTTPS_ENABLED", "false");
+    }
+
+    @Test
+    void stateFilesWrittenBeforeHttpPortsStillParse() {
+        NodeSpec old = NodeSpec.parse("connector-1 connector 5701 9464 5222 5223 /tmp/sb cluster/connector-1");
+        assertThat(old.dataDir()).isEqualTo(Path.of("/tmp/sb cluster/connector-1"));
+        assertThat(old.httpsPort()).isZero();
+        assertThat(old.directTlsPort()).isEqualTo(5223);
     }
 
     @Test

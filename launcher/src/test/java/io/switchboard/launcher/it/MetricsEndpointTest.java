@@ -33,8 +33,10 @@ class MetricsEndpointTest {
         assertThat(response.body())
                 .contains("xmpp_connections_open{transport=\"tcp\"}")
                 .contains("xmpp_connections_open{transport=\"tls\"}")
-                .contains("xmpp_stanzas_in_total{kind=\"message\"}")
-                .contains("xmpp_stanzas_out_total{kind=\"presence\"}")
+                .contains("xmpp_connections_open{transport=\"websocket\"}")
+                .contains("xmpp_stanzas_in_total{kind=\"message\",transport=\"tcp\"}")
+                .contains("xmpp_stanzas_in_total{kind=\"message\",transport=\"websocket\"}")
+                .contains("xmpp_stanzas_out_total{kind=\"presence\",transport=\"tls\"}")
                 .contains("xmpp_routing_latency_seconds_bucket")
                 .contains("xmpp_session_directory_size")
                 .contains("jvm_memory_used_bytes");

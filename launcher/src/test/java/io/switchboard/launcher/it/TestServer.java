@@ -25,12 +25,17 @@ public final class TestServer implements AutoCloseable {
     private final Path dataDir;
     private final int c2sPort;
     private final int directTlsPort;
+    private final int httpPort;
+    private final int httpsPort;
 
-    private TestServer(SwitchboardServer server, Path dataDir, int c2sPort, int directTlsPort) {
+    private TestServer(SwitchboardServer server, Path dataDir, int c2sPort, int directTlsPort, int httpPort,
+                       int httpsPort) {
         this.server = server;
         this.dataDir = dataDir;
         this.c2sPort = c2sPort;
         this.directTlsPort = directTlsPort;
+        this.httpPort = httpPort;
+        this.httpsPort = httpsPort;
     }
 
     public static TestServer start() {
@@ -41,21 +46,26 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(Map<String, String> overrides) {
         try {
             Path dataDir = Files.createTempDirectory("switchboard-it-");
-            int c2s = freePort();
-            int tls = freePort();
-            int cluster = freePort();
+            int[] ports = freePorts(6); // distinct: picked while all are held open
+            int c2s = ports[0];
+            int tls = ports[1];
+            int http = ports[2];
+            int https = ports[3];
+            int cluster = ports[4];
             Map<String, String> env = new HashMap<>();
             env.put("SWITCHBOARD_SERVER_DATA_DIR", dataDir.toString());
             env.put("SWITCHBOARD_SERVER_NODE_ID", "it-" + UUID.randomUUID().toString().substring(0, 8));
             env.put("SWITCHBOARD_LISTENERS_C2S_PORT", Integer.toString(c2s));
             env.put("SWITCHBOARD_LISTENERS_C2S_DIRECT_TLS_PORT", Integer.toString(tls));
+            env.put("SWITCHBOARD_LISTENERS_HTTP_PORT", Integer.toString(http));
+            env.put("SWITCHBOARD_LISTENERS_HTTPS_PORT", Integer.toString(https));
             env.put("SWITCHBOARD_CLUSTER_PORT", Integer.toString(cluster));
             env.put("SWITCHBOARD_CLUSTER_MEMBERS", "127.0.0.1:" + cluster);
             env.put("SWITCHBOARD_CLUSTER_CLUSTER_NAME", "it-" + UUID.randomUUID());
-            env.put("SWITCHBOARD_METRICS_PORT", Integer.toString(freePort()));
+            env.put("SWITCHBOARD_METRICS_PORT", Integer.toString(ports[5]));
             env.putAll(overrides);
             SwitchboardConfig config = ConfigLoader.loadDefaultsFromResource("switchboard-dev.yaml", env);
-            return new TestServer(SwitchboardServer.start(config), dataDir, c2s, tls);
+            return new TestServer(SwitchboardServer.start(config), dataDir, c2s, tls, http, https);
         } catch (Exception e) {
             throw new IllegalStateException("test server failed to start", e);
         }
@@ -67,6 +77,16 @@ public final class TestServer implements AutoCloseable {
 
     public int directTlsPort() {
         return directTlsPort;
+    }
+
+    /** Plain HTTP: ws:// (RFC 7395) and XEP-0156 discovery. */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** HTTPS with the server's certificate: wss:// and discovery. */
+    public int httpsPort() {
+        return httpsPort;
     }
 
     public Path dataDir() {
@@ -105,12 +125,29 @@ public final class TestServer implements AutoCloseable {
         server.stop();
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+    /** {@code n} different free ports: each socket stays open until all are chosen. */
+    static int[] freePorts(int n) {
+        ServerSocket[] sockets = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                sockets[i] = new ServerSocket(0);
+                sockets[i].setReuseAddress(true);
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                if (socket != null) {
+                    try {
+                        socket.close();
+                    } catch (IOException ignored) {
+                        // it was only holding the number
+                    }
+                }
+            }
         }
     }
 }

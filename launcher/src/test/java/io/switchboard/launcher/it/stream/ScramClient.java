@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** A minimal SCRAM client (RFC 5802 / RFC 7677), no channel binding, ASCII user names and passwords only. */
-final class ScramClient {
+public final class ScramClient {
     private final String hash; // "SHA-1" or "SHA-256"
     private final String user;
     private final String password;
@@ -20,7 +20,7 @@ final class ScramClient {
     private String clientFirstBare;
     private byte[] expectedServerSignature;
 
-    ScramClient(String mechanism, String user, String password) {
+    public ScramClient(String mechanism, String user, String password) {
         this.hash = switch (mechanism) {
             case "SCRAM-SHA-1" -> "SHA-1";
             case "SCRAM-SHA-256" -> "SHA-256";
@@ -34,13 +34,13 @@ final class ScramClient {
     }
 
     /** Base64 of "n,,n=user,r=nonce". */
-    String clientFirst() {
+    public String clientFirst() {
         clientFirstBare = "n=" + user + ",r=" + clientNonce;
         return b64("n,," + clientFirstBare);
     }
 
     /** Base64 of the client-final-message for a base64 server-first-message. */
-    String clientFinal(String serverFirstBase64) {
+    public String clientFinal(String serverFirstBase64) {
         try {
             String serverFirst = new String(Base64.getDecoder().decode(serverFirstBase64.trim()),
                     StandardCharsets.UTF_8);
@@ -73,7 +73,7 @@ final class ScramClient {
     }
 
     /** True if the base64 additional data of {@code <success/>} carries the right server signature. */
-    boolean verifyServerFinal(String successBase64) {
+    public boolean verifyServerFinal(String successBase64) {
         String serverFinal = new String(Base64.getDecoder().decode(successBase64.trim()), StandardCharsets.UTF_8);
         String v = parse(serverFinal).get("v");
         return v != null && MessageDigest.isEqual(Base64.getDecoder().decode(v), expectedServerSignature);

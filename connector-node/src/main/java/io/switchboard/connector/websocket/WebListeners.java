@@ -1,0 +1,147 @@
+package io.switchboard.connector.websocket;
+
+import io.switchboard.connector.ConnectorServices;
+import io.switchboard.connector.ConnectorSettings;
+import io.switchboard.connector.stream.XmppConnection;
+import io.switchboard.connector.tls.TlsMaterial;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocketHandshake;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One event loop's share of a connector's HTTP listeners (plain and TLS): WebSocket upgrades at
+ * {@code /xmpp-websocket} become client streams, {@code /.well-known/host-meta[.json]} answer
+ * discovery. Like the XMPP ports, several instances listen on the same port and Vert.x spreads
+ * the connections over them.
+ */
+public final class WebListeners {
+    private final ConnectorServices services;
+    private final TlsMaterial tls;
+    private final WellKnownHandler wellKnown;
+    private final WebSocketAcceptor acceptor;
+    private final List<HttpServer> servers = new ArrayList<>();
+    /** HTTP connections that have not upgraded yet, and the timer that closes them if they never do. */
+    private final Map<String, Long> notUpgraded = new HashMap<>();
+
+    public WebListeners(ConnectorServices services, TlsMaterial tls, Context context,
+                        Consumer<XmppConnection> opened, Consumer<XmppConnection> closed) {
+        this.services = services;
+        this.tls = tls;
+        this.wellKnown = new WellKnownHandler(HostMeta.of(services.settings().domain(), services.settings().web()),
+                services.metrics());
+        this.acceptor = new WebSocketAcceptor(services, context, this::upgrading, opened, closed);
+    }
+
+    /** Opens the enabled listeners. */
+    public Future<?> listen() {
+        ConnectorSettings.Web web = services.settings().web();
+        List<Future<HttpServer>> listening = new ArrayList<>();
+        if (web.http().enabled()) {
+            listening.add(listen(web.http(), false));
+        }
+        if (web.https().enabled()) {
+            listening.add(listen(web.https(), true));
+        }
+        return Future.all(listening);
+    }
+
+    public Future<?> close() {
+        List<Future<Void>> closing = new ArrayList<>();
+        for (HttpServer server : servers) {
+            closing.add(server.close());
+        }
+        return Future.all(closing);
+    }
+
+    /** The WebSocket endpoint of a listener, for the start-up log. */
+    public static String endpoint(ConnectorSettings.Listener listener, boolean secure) {
+        return (secure ? "wss://" : "ws://") + listener.host() + ":" + listener.port()
+                + ConnectorSettings.Web.WEBSOCKET_PATH;
+    }
+
+    /** The URL that XEP-0156 discovery advertises for this node's WebSocket endpoint, or null. */
+    public static String advertisedUrl(ConnectorSettings settings) {
+        return HostMeta.webSocketUrl(settings.domain(), settings.web());
+    }
+
+    private Future<HttpServer> listen(ConnectorSettings.Listener listener, boolean secure) {
+        ConnectorSettings s = services.settings();
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(listener.host())
+                .setPort(listener.port())
+                .setTcpNoDelay(true)
+                .setTcpKeepAlive(true)
+                .setWebSocketSubProtocols(List.of(UpgradePolicy.SUBPROTOCOL))
+                // Frames up to twice the stanza limit reach MessageAssembler, which answers an oversized stanza
+                // with policy-violation as on TCP; larger frames are cut off by the WebSocket layer (close code
+                // 1009) before they are buffered.
+                .setMaxWebSocketFrameSize(2 * s.maxStanzaBytes())
+                .setMaxWebSocketMessageSize(2 * s.maxStanzaBytes())
+                // No compression, as on TCP (no XEP-0138): it would let a small frame inflate past every limit
+                // and mix secrets with attacker-chosen text (CRIME).
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setCompressionSupported(false)
+                .setRegisterWebSocketWriteHandlers(false)
+                // HTTP/1.1 only (RFC 7395 upgrades are HTTP/1.1). Without h2c detection a connection is handed to
+                // us as soon as it is accepted, not after its first bytes, so a silent one is timed too.
+                .setHttp2ClearTextEnabled(false)
+                .setUseAlpn(false);
+        if (secure) {
+            options.setSsl(true)
+                    .setKeyCertOptions(tls.keyCertOptions())
+                    .setSslHandshakeTimeout(s.handshakeTimeout().toMillis())
+                    .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+            options.getSslOptions().setEnabledSecureTransportProtocols(new LinkedHashSet<>(s.tlsProtocols()));
+        }
+        HttpServer server = services.vertx().createHttpServer(options)
+                .connectionHandler(this::timeUntilUpgrade)
+                .webSocketHandshakeHandler(acceptor)
+                .requestHandler(wellKnown);
+        servers.add(server);
+        return server.listen();
+    }
+
+    /**
+     * A connection that has neither upgraded nor been answered within the handshake timeout is
+     * closed, as an XMPP connection that does not finish its handshake is: HTTP connections are not
+     * counted against the connection cap until they upgrade, so nothing else would bound them.
+     */
+    private void timeUntilUpgrade(HttpConnection connection) {
+        String key = key(String.valueOf(connection.localAddress()), String.valueOf(connection.remoteAddress()));
+        long timer = services.vertx().setTimer(services.settings().handshakeTimeout().toMillis(), id -> {
+            if (notUpgraded.remove(key) != null) {
+                services.metrics().httpConnectionTimedOut();
+                connection.close();
+            }
+        });
+        notUpgraded.put(key, timer);
+        connection.closeHandler(v -> stopTiming(key));
+    }
+
+    private void upgrading(ServerWebSocketHandshake handshake) {
+        stopTiming(key(String.valueOf(handshake.localAddress()), String.valueOf(handshake.remoteAddress())));
+    }
+
+    private void stopTiming(String key) {
+        Long timer = notUpgraded.remove(key);
+        if (timer != null) {
+            services.vertx().cancelTimer(timer);
+        }
+    }
+
+    private static String key(String local, String remote) {
+        return local + "|" + remote;
+    }
+}
