@@ -91,13 +91,19 @@ public record ConnectorSettings(
      *                       this node's listener ({@code wss} preferred)
      * @param seeOtherUri    when set, every new WebSocket stream is sent there with
      *                       {@code <close see-other-uri/>} (RFC 7395 §3.6.1) instead of being served
+     * @param webClient      whether the listeners serve the browser chat page at {@code /chat/}
      */
     public record Web(Listener http, Listener https, List<String> allowedOrigins, String publicUrl,
-                      String seeOtherUri) {
+                      String seeOtherUri, boolean webClient) {
         public static final String WEBSOCKET_PATH = "/xmpp-websocket";
 
         public Web {
             allowedOrigins = List.copyOf(allowedOrigins);
+        }
+
+        /** With the chat page on, its default. */
+        public Web(Listener http, Listener https, List<String> allowedOrigins, String publicUrl, String seeOtherUri) {
+            this(http, https, allowedOrigins, publicUrl, seeOtherUri, true);
         }
 
         public static Web disabled() {

@@ -131,7 +131,7 @@ public final class SwitchboardServer {
                         new ConnectorSettings.Listener(l.http().enabled(), l.http().host(), l.http().port()),
                         new ConnectorSettings.Listener(l.https().enabled(), l.https().host(), l.https().port()),
                         l.websocket().allowedOrigins(), l.websocket().publicUrl().orElse(null),
-                        l.websocket().seeOtherUri().orElse(null)));
+                        l.websocket().seeOtherUri().orElse(null), l.webClient().enabled()));
     }
 
     public PrometheusMeterRegistry meters() {

@@ -22,7 +22,8 @@ import java.util.function.Consumer;
 /**
  * One event loop's share of a connector's HTTP listeners (plain and TLS): WebSocket upgrades at
  * {@code /xmpp-websocket} become client streams, {@code /.well-known/host-meta[.json]} answer
- * discovery. Like the XMPP ports, several instances listen on the same port and Vert.x spreads
+ * discovery, {@code /chat/} is the browser chat page. Like the XMPP ports, several instances
+ * listen on the same port and Vert.x spreads
  * the connections over them.
  */
 public final class WebListeners {
@@ -39,7 +40,8 @@ public final class WebListeners {
         this.services = services;
         this.tls = tls;
         this.wellKnown = new WellKnownHandler(HostMeta.of(services.settings().domain(), services.settings().web()),
-                services.metrics());
+                services.metrics(), services.settings().web().webClient()
+                        ? new StaticWebHandler(services.settings().domain(), services.metrics()) : null);
         this.acceptor = new WebSocketAcceptor(services, context, this::upgrading, opened, closed);
     }
 

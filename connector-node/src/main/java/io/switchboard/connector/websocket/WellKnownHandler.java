@@ -11,8 +11,8 @@ import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Plain HTTP requests on a connector's HTTP listeners: the XEP-0156 discovery documents, and a
- * helpful refusal for everything else. Every response closes the connection: nothing here is
+ * Plain HTTP requests on a connector's HTTP listeners: the XEP-0156 discovery documents, the
+ * browser chat page ({@link StaticWebHandler}), and a helpful refusal for everything else. Every response closes the connection: nothing here is
  * worth keeping a socket open for, and it leaves idle HTTP connections nothing to hold on to.
  */
 final class WellKnownHandler implements Handler<HttpServerRequest> {
@@ -21,10 +21,12 @@ final class WellKnownHandler implements Handler<HttpServerRequest> {
 
     private final HostMeta hostMeta;
     private final ConnectorMetrics metrics;
+    private final StaticWebHandler webClient; // null when the chat page is switched off
 
-    WellKnownHandler(HostMeta hostMeta, ConnectorMetrics metrics) {
+    WellKnownHandler(HostMeta hostMeta, ConnectorMetrics metrics, StaticWebHandler webClient) {
         this.hostMeta = hostMeta;
         this.metrics = metrics;
+        this.webClient = webClient;
     }
 
     @Override
@@ -54,6 +56,8 @@ final class WellKnownHandler implements Handler<HttpServerRequest> {
         } else if (ConnectorSettings.Web.WEBSOCKET_PATH.equals(path)) {
             // RFC 7231 §6.5.15: the endpoint exists but only speaks WebSocket.
             respond(response.putHeader(HttpHeaders.UPGRADE, "websocket"), "websocket", 426);
+        } else if (webClient != null && webClient.handles(path)) {
+            webClient.handle(request, response);
         } else {
             respond(response, "other", 404);
         }

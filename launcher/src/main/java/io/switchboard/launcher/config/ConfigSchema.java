@@ -85,6 +85,9 @@ final class ConfigSchema {
   static final ConfigKey<Optional<String>> WEBSOCKET_SEE_OTHER_URI =
       scalarKey("listeners.websocket.see-other-uri", "",
           Converters.optionalUrl(List.of("wss", "ws", "https", "http")));
+  // The browser chat page at /chat/ on the same HTTP listeners (it speaks RFC 7395 to them).
+  static final ConfigKey<Boolean> WEB_CLIENT_ENABLED =
+      scalarKey("listeners.web-client.enabled", "true", Converters::bool);
 
   static final ConfigKey<Optional<Path>> TLS_CERTIFICATE =
       scalarKey("tls.certificate", "", Converters::optionalReadableFile);

@@ -76,6 +76,9 @@ public record SwitchboardConfig(
       sb.append(" websocket-origins=").append(String.join(",", ws.allowedOrigins()));
     }
     ws.seeOtherUri().ifPresent(uri -> sb.append(" websocket-see-other-uri=").append(uri));
+    if (!listeners.webClient().enabled()) {
+      sb.append(" web-client=off");
+    }
     sb.append(nl);
     sb.append("tls: ").append(tls.certificate()
             .map(c -> "certificate=" + c + " private-key=" + tls.privateKey().orElseThrow())
@@ -159,14 +162,19 @@ public record SwitchboardConfig(
   }
 
   public record Listeners(C2sListener c2s, DirectTlsListener c2sDirectTls, HttpListener http,
-      HttpListener https, WebSocket websocket) {
+      HttpListener https, WebSocket websocket, WebClient webClient) {
     public Listeners {
       Objects.requireNonNull(c2s, "c2s");
       Objects.requireNonNull(c2sDirectTls, "c2sDirectTls");
       Objects.requireNonNull(http, "http");
       Objects.requireNonNull(https, "https");
       Objects.requireNonNull(websocket, "websocket");
+      Objects.requireNonNull(webClient, "webClient");
     }
+  }
+
+  /** @param enabled whether the HTTP listeners serve the browser chat page at {@code /chat/} */
+  public record WebClient(boolean enabled) {
   }
 
   /**
