@@ -65,7 +65,9 @@ class BrowserChatE2EIT {
         Path nodeDir = out.resolve("node");
         Path screenshot = out.resolve("chat.png");
         Files.createDirectories(out);
-        Files.deleteIfExists(screenshot);
+        for (String stale : List.of("chat.png", "chat-bob.png", "failure-alice.png", "failure-bob.png")) {
+            Files.deleteIfExists(out.resolve(stale)); // a screenshot must come from this run
+        }
 
         long setupStarted = System.nanoTime();
         Result setup = run(List.of("sh", scripts.resolve("setup.sh").toString(), nodeDir.toString()), Map.of(),
