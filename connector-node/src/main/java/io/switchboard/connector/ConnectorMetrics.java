@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** The connector's meters; hot-path counters are resolved once, not looked up per stanza. */
 public final class ConnectorMetrics {
     /** The {@code transport} label values: RFC 6120 with STARTTLS, direct TLS (XEP-0368), RFC 7395. */
-    public static final List<String> TRANSPORTS = List.of("tcp", "tls", "websocket");
+    public static final List<String> TRANSPORTS = List.of("tcp", "tls", "websocket", "bosh");
 
     private final MeterRegistry registry;
     private final Map<String, Map<StanzaKind, Counter>> stanzasIn = new ConcurrentHashMap<>();
@@ -116,6 +116,22 @@ public final class ConnectorMetrics {
      */
     public void webSocketHandshake(String outcome) {
         registry.counter("xmpp.websocket.handshakes", "outcome", outcome).increment();
+    }
+
+    /**
+     * A BOSH session ended (XEP-0124 §17.2): by the client ("terminate"), by an error condition
+     * ("remote-stream-error", "item-not-found", "policy-violation", ...) or by inactivity ("inactivity").
+     */
+    public void boshSessionEnded(String reason) {
+        registry.counter("xmpp.bosh.sessions.ended", "reason", reason).increment();
+    }
+
+    /**
+     * A BOSH request for a session that lives on another connector node: passed to it ("served"),
+     * or answered here because that node is gone ("node-gone") or did not answer ("failed").
+     */
+    public void boshForwarded(String outcome) {
+        registry.counter("xmpp.bosh.forwarded.requests", "outcome", outcome).increment();
     }
 
     /** An HTTP connection closed because it neither upgraded nor finished in time. */

@@ -8,6 +8,7 @@ import io.switchboard.cluster.bus.PresenceBatch;
 import io.switchboard.cluster.bus.StanzaKind;
 import io.switchboard.cluster.bus.AddressedCopies;
 import io.switchboard.cluster.bus.SessionCommand;
+import io.switchboard.connector.bosh.BoshSessions;
 import io.switchboard.connector.sm.SessionHandover;
 import io.switchboard.connector.tls.TlsMaterial;
 import io.switchboard.connector.websocket.WebListeners;
@@ -35,6 +36,7 @@ public final class ConnectorNode {
     private final List<String> deployments = new ArrayList<>();
     private MessageConsumer<Object> consumer;
     private MessageConsumer<?> handover;
+    private MessageConsumer<?> boshForwarding;
 
     private ConnectorNode(ClusterNode cluster, ConnectorServices services) {
         this.cluster = cluster;
@@ -89,11 +91,15 @@ public final class ConnectorNode {
         });
         cluster.onMerged(this::closeAllAfterMerge);
         handover = SessionHandover.listen(services); // XEP-0198 resumption arriving on another node
+        BoshSessions bosh = s.web().enabled() && s.web().bosh().enabled() ? new BoshSessions(services) : null;
+        if (bosh != null) {
+            boshForwarding = bosh.listen(); // BOSH requests for this node's sessions that reached another node
+        }
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         Promise<Void> started = Promise.promise();
         List<Future<String>> deploying = new ArrayList<>();
         for (int i = 0; i < instances; i++) {
-            deploying.add(cluster.vertx().deployVerticle(new ConnectorVerticle(services, tls), new DeploymentOptions()));
+            deploying.add(cluster.vertx().deployVerticle(new ConnectorVerticle(services, tls, bosh), new DeploymentOptions()));
         }
         Future.all(deploying).onComplete(result -> {
             if (result.failed()) {
@@ -117,8 +123,14 @@ public final class ConnectorNode {
             if (s.web().https().enabled()) {
                 LOG.info("Serving XMPP over WebSocket (RFC 7395) on {}", WebListeners.endpoint(s.web().https(), true));
             }
+            if (bosh != null && s.web().http().enabled()) {
+                LOG.info("Serving BOSH (XEP-0206) on {}", WebListeners.boshEndpoint(s.web().http(), false));
+            }
+            if (bosh != null && s.web().https().enabled()) {
+                LOG.info("Serving BOSH (XEP-0206) on {}", WebListeners.boshEndpoint(s.web().https(), true));
+            }
             if (s.web().enabled()) {
-                LOG.info("XEP-0156 discovery (/.well-known/host-meta) advertises {}{}", WebListeners.advertisedUrl(s),
+                LOG.info("XEP-0156 discovery (/.well-known/host-meta) advertises {}{}", WebListeners.advertisedUrls(s),
                         s.web().seeOtherUri() == null ? ""
                                 : "; new WebSocket streams are redirected to " + s.web().seeOtherUri());
             }
@@ -196,6 +208,8 @@ public final class ConnectorNode {
             }
             return Future.all(undeploying);
         }).compose(v -> consumer == null ? Future.succeededFuture() : consumer.unregister())
-                .compose(v -> handover == null ? Future.succeededFuture() : handover.unregister()).mapEmpty();
+                .compose(v -> handover == null ? Future.succeededFuture() : handover.unregister())
+                .compose(v -> boshForwarding == null ? Future.succeededFuture() : boshForwarding.unregister())
+                .mapEmpty();
     }
 }

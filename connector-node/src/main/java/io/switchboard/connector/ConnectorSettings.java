@@ -94,16 +94,20 @@ public record ConnectorSettings(
      * @param webClient      whether the listeners serve the browser chat page at {@code /chat/}
      */
     public record Web(Listener http, Listener https, List<String> allowedOrigins, String publicUrl,
-                      String seeOtherUri, boolean webClient) {
+                      String seeOtherUri, boolean webClient, Bosh bosh) {
         public static final String WEBSOCKET_PATH = "/xmpp-websocket";
+        public static final String BOSH_PATH = "/http-bind";
 
         public Web {
             allowedOrigins = List.copyOf(allowedOrigins);
+            if (bosh == null) {
+                throw new IllegalArgumentException("bosh settings are required (Bosh.defaults() for the defaults)");
+            }
         }
 
-        /** With the chat page on, its default. */
+        /** With the chat page on and BOSH with its defaults. */
         public Web(Listener http, Listener https, List<String> allowedOrigins, String publicUrl, String seeOtherUri) {
-            this(http, https, allowedOrigins, publicUrl, seeOtherUri, true);
+            this(http, https, allowedOrigins, publicUrl, seeOtherUri, true, Bosh.defaults());
         }
 
         public static Web disabled() {
@@ -113,6 +117,30 @@ public record ConnectorSettings(
 
         public boolean enabled() {
             return http.enabled() || https.enabled();
+        }
+    }
+
+    /**
+     * BOSH (XEP-0124 with XEP-0206) at {@link Web#BOSH_PATH} on the HTTP listeners.
+     *
+     * @param allowedOrigins browser origins whose pages may use it (CORS); empty allows any
+     * @param publicUrl      the URL discovery advertises; null derives it from the domain and listener
+     * @param maxWait        the longest a request is held for when there is nothing to send
+     * @param inactivity     how long a session may go with no request held before it ends
+     * @param maxPause       the longest pause (XEP-0124 §10) a client may ask for
+     */
+    public record Bosh(boolean enabled, List<String> allowedOrigins, String publicUrl, Duration maxWait,
+                       Duration inactivity, Duration maxPause) {
+        public Bosh {
+            allowedOrigins = List.copyOf(allowedOrigins);
+            if (maxWait.toSeconds() < 1 || inactivity.toSeconds() < 1 || maxPause.isNegative()) {
+                throw new IllegalArgumentException("BOSH max-wait and inactivity must be at least 1 s, max-pause >= 0");
+            }
+        }
+
+        public static Bosh defaults() {
+            return new Bosh(true, List.of(), null, Duration.ofSeconds(60), Duration.ofSeconds(60),
+                    Duration.ofSeconds(120));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.switchboard.connector;
 
+import io.switchboard.connector.bosh.BoshSessions;
 import io.switchboard.connector.stream.TcpStreamTransport;
 import io.switchboard.connector.stream.XmppConnection;
 import io.switchboard.connector.tls.TlsMaterial;
@@ -23,13 +24,15 @@ import java.util.Set;
 final class ConnectorVerticle extends VerticleBase {
     private final ConnectorServices services;
     private final TlsMaterial tls;
+    private final BoshSessions bosh;
     private final Set<XmppConnection> local = new HashSet<>();
     private final List<NetServer> servers = new ArrayList<>();
     private WebListeners web;
 
-    ConnectorVerticle(ConnectorServices services, TlsMaterial tls) {
+    ConnectorVerticle(ConnectorServices services, TlsMaterial tls, BoshSessions bosh) {
         this.services = services;
         this.tls = tls;
+        this.bosh = bosh;
     }
 
     @Override
@@ -43,8 +46,8 @@ final class ConnectorVerticle extends VerticleBase {
             listening.add(listen(s.directTls(), true));
         }
         if (s.web().enabled()) {
-            // RFC 7395 streams join this loop's connections: same sweep, same timeouts as TCP.
-            web = new WebListeners(services, tls, context, local::add, local::remove);
+            // RFC 7395 and BOSH streams join this loop's connections: same sweep, same timeouts as TCP.
+            web = new WebListeners(services, tls, context, bosh, local::add, local::remove);
             listening.add(web.listen().mapEmpty());
         }
         // Timeouts fire at most this late; a pass over one event loop's connections is cheap.

@@ -131,7 +131,10 @@ public final class SwitchboardServer {
                         new ConnectorSettings.Listener(l.http().enabled(), l.http().host(), l.http().port()),
                         new ConnectorSettings.Listener(l.https().enabled(), l.https().host(), l.https().port()),
                         l.websocket().allowedOrigins(), l.websocket().publicUrl().orElse(null),
-                        l.websocket().seeOtherUri().orElse(null), l.webClient().enabled()));
+                        l.websocket().seeOtherUri().orElse(null), l.webClient().enabled(),
+                        new ConnectorSettings.Bosh(l.bosh().enabled(), l.bosh().allowedOrigins(),
+                                l.bosh().publicUrl().orElse(null), l.bosh().maxWait(), l.bosh().inactivity(),
+                                l.bosh().maxPause())));
     }
 
     public PrometheusMeterRegistry meters() {

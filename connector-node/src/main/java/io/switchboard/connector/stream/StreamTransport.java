@@ -62,6 +62,6 @@ public interface StreamTransport {
 
     String remoteAddress();
 
-    /** The transport label for metrics, e.g. "tcp", "tls" or "websocket". */
+    /** The transport label for metrics, e.g. "tcp", "tls", "websocket" or "bosh". */
     String transportName();
 }

@@ -99,15 +99,24 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
 
     /** Bytes from the transport: a chunk of a TCP stream or one WebSocket message. */
     public void onData(Buffer data) {
+        byte[] bytes = data.getBytes();
+        onInput(bytes.length, () -> decoder.feed(bytes, 0, bytes.length));
+    }
+
+    /**
+     * Input a transport parsed itself (a BOSH request's children, XEP-0206): {@code events} hands
+     * them to this connection's listener methods. The same accounting as {@link #onData}: idle
+     * time, the byte rate limit, and the stream restart that SASL success asks for.
+     */
+    public void onInput(int byteCount, Runnable events) {
         if (phase == Phase.CLOSED) {
             return;
         }
         long now = System.nanoTime();
         lastReadNanos = now;
-        byte[] bytes = data.getBytes();
         inFeed = true;
         try {
-            decoder.feed(bytes, 0, bytes.length);
+            events.run();
         } catch (RuntimeException e) {
             LOG.warn("[{}] unexpected failure while processing input", connectionId, e);
             streamError(StreamErrorCondition.INTERNAL_SERVER_ERROR, null);
@@ -118,7 +127,7 @@ public final class XmppConnection implements XmppStreamParser.Listener, Connecti
             restartPending = false;
             restartStream();
         }
-        long pauseMillis = rateLimiter.consume(bytes.length, now);
+        long pauseMillis = rateLimiter.consume(byteCount, now);
         if (pauseMillis > 0 && phase != Phase.CLOSED && !rateLimited) {
             rateLimited = true;
             transport.pauseReading();

@@ -10,11 +10,11 @@ import java.util.List;
 /**
  * XEP-0156 discovery documents: {@code /.well-known/host-meta} (XRD, RFC 6415) and
  * {@code /.well-known/host-meta.json} (JRD), listing the alternative connection methods of this
- * node. Only the WebSocket endpoint exists so far; BOSH (XEP-0206, link relation
- * {@code urn:xmpp:alt-connections:xbosh}) will add its own {@link Link} in {@link #of}.
+ * node: the WebSocket endpoint (RFC 7395) and the BOSH one (XEP-0206).
  */
 final class HostMeta {
     static final String WEBSOCKET_REL = "urn:xmpp:alt-connections:websocket";
+    static final String BOSH_REL = "urn:xmpp:alt-connections:xbosh";
     static final String XRD_CONTENT_TYPE = "application/xrd+xml; charset=utf-8";
     static final String JRD_CONTENT_TYPE = "application/json";
 
@@ -47,7 +47,10 @@ final class HostMeta {
         if (webSocket != null) {
             links.add(new Link(WEBSOCKET_REL, webSocket));
         }
-        // BOSH (XEP-0206) goes here once it exists: new Link("urn:xmpp:alt-connections:xbosh", ...).
+        String bosh = boshUrl(domain, web);
+        if (bosh != null) {
+            links.add(new Link(BOSH_REL, bosh));
+        }
         return new HostMeta(links);
     }
 
@@ -64,6 +67,23 @@ final class HostMeta {
         }
         if (web.http().enabled()) {
             return "ws://" + domain + ":" + web.http().port() + ConnectorSettings.Web.WEBSOCKET_PATH;
+        }
+        return null;
+    }
+
+    /** As {@link #webSocketUrl} for BOSH: {@code https} preferred; null when BOSH or both listeners are off. */
+    static String boshUrl(String domain, ConnectorSettings.Web web) {
+        if (!web.bosh().enabled()) {
+            return null;
+        }
+        if (web.bosh().publicUrl() != null) {
+            return web.bosh().publicUrl();
+        }
+        if (web.https().enabled()) {
+            return "https://" + domain + ":" + web.https().port() + ConnectorSettings.Web.BOSH_PATH;
+        }
+        if (web.http().enabled()) {
+            return "http://" + domain + ":" + web.http().port() + ConnectorSettings.Web.BOSH_PATH;
         }
         return null;
     }

@@ -1,14 +1,9 @@
 package io.switchboard.connector.websocket;
 
+import io.switchboard.connector.AllowedOrigins;
 import io.switchboard.connector.ConnectorSettings;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /** Which WebSocket upgrade requests get an XMPP stream, decided from the request line and headers alone. */
 final class UpgradePolicy {
@@ -31,14 +26,10 @@ final class UpgradePolicy {
         }
     }
 
-    private final Set<String> allowedOrigins;
+    private final AllowedOrigins allowedOrigins;
 
     UpgradePolicy(List<String> allowedOrigins) {
-        if (allowedOrigins.stream().map(UpgradePolicy::normalizeOrigin).anyMatch(Objects::isNull)) {
-            throw new IllegalArgumentException("not an origin (scheme://host[:port]): " + allowedOrigins);
-        }
-        this.allowedOrigins = allowedOrigins.stream().map(UpgradePolicy::normalizeOrigin)
-                .collect(Collectors.toUnmodifiableSet());
+        this.allowedOrigins = new AllowedOrigins(allowedOrigins);
     }
 
     /**
@@ -54,14 +45,7 @@ final class UpgradePolicy {
             // tells the client so before it sends anything.
             return Verdict.BAD_SUBPROTOCOL;
         }
-        // Browsers always send Origin; a client without one is not a browser that a hostile page could drive.
-        if (origin != null && !allowedOrigins.isEmpty()) {
-            String normalized = normalizeOrigin(origin); // null for an opaque origin ("null") or garbage
-            if (normalized == null || !allowedOrigins.contains(normalized)) {
-                return Verdict.FORBIDDEN_ORIGIN;
-            }
-        }
-        return Verdict.ACCEPT;
+        return allowedOrigins.allows(origin) ? Verdict.ACCEPT : Verdict.FORBIDDEN_ORIGIN;
     }
 
     private static boolean offersXmpp(List<String> headers) {
@@ -73,32 +57,5 @@ final class UpgradePolicy {
             }
         }
         return false;
-    }
-
-    /**
-     * The ASCII serialization of an origin (RFC 6454 §6.2): lower-case scheme and host, no default
-     * port, no path. Null when {@code origin} is not one (including the opaque origin "null").
-     */
-    static String normalizeOrigin(String origin) {
-        try {
-            URI uri = new URI(origin.strip());
-            String scheme = uri.getScheme();
-            String host = uri.getHost();
-            if (scheme == null || host == null || uri.getUserInfo() != null || uri.getQuery() != null
-                    || uri.getFragment() != null || !(uri.getRawPath() == null || uri.getRawPath().isEmpty()
-                    || uri.getRawPath().equals("/"))) {
-                return null;
-            }
-            scheme = scheme.toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https")) {
-                return null;
-            }
-            int port = uri.getPort();
-            boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80)
-                    || (scheme.equals("https") && port == 443);
-            return scheme + "://" + host.toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
-        } catch (URISyntaxException e) {
-            return null;
-        }
     }
 }

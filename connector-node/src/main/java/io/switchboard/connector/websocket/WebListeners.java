@@ -2,6 +2,8 @@ package io.switchboard.connector.websocket;
 
 import io.switchboard.connector.ConnectorServices;
 import io.switchboard.connector.ConnectorSettings;
+import io.switchboard.connector.bosh.BoshEndpoint;
+import io.switchboard.connector.bosh.BoshSessions;
 import io.switchboard.connector.stream.XmppConnection;
 import io.switchboard.connector.tls.TlsMaterial;
 import io.vertx.core.Context;
@@ -21,10 +23,10 @@ import java.util.function.Consumer;
 
 /**
  * One event loop's share of a connector's HTTP listeners (plain and TLS): WebSocket upgrades at
- * {@code /xmpp-websocket} become client streams, {@code /.well-known/host-meta[.json]} answer
- * discovery, {@code /chat/} is the browser chat page. Like the XMPP ports, several instances
- * listen on the same port and Vert.x spreads
- * the connections over them.
+ * {@code /xmpp-websocket} become client streams, {@code /http-bind} serves BOSH,
+ * {@code /.well-known/host-meta[.json]} answer discovery, {@code /chat/} is the browser chat page.
+ * Like the XMPP ports, several instances listen on the same port and Vert.x spreads the
+ * connections over them.
  */
 public final class WebListeners {
     private final ConnectorServices services;
@@ -32,16 +34,21 @@ public final class WebListeners {
     private final WellKnownHandler wellKnown;
     private final WebSocketAcceptor acceptor;
     private final List<HttpServer> servers = new ArrayList<>();
-    /** HTTP connections that have not upgraded yet, and the timer that closes them if they never do. */
-    private final Map<String, Long> notUpgraded = new HashMap<>();
+    /** Idle HTTP connections (not upgraded, no BOSH request in progress), and the timer that closes each. */
+    private final Map<String, Long> idle = new HashMap<>();
+    /** BOSH requests in progress, by HTTP connection. */
+    private final Map<String, Integer> busy = new HashMap<>();
 
-    public WebListeners(ConnectorServices services, TlsMaterial tls, Context context,
+    /** @param bosh this node's BOSH sessions, or null when BOSH is off */
+    public WebListeners(ConnectorServices services, TlsMaterial tls, Context context, BoshSessions bosh,
                         Consumer<XmppConnection> opened, Consumer<XmppConnection> closed) {
         this.services = services;
         this.tls = tls;
+        BoshEndpoint boshEndpoint = bosh == null ? null
+                : new BoshEndpoint(services, bosh, context, opened, closed, this::requestStarted, this::requestEnded);
         this.wellKnown = new WellKnownHandler(HostMeta.of(services.settings().domain(), services.settings().web()),
                 services.metrics(), services.settings().web().webClient()
-                        ? new StaticWebHandler(services.settings().domain(), services.metrics()) : null);
+                        ? new StaticWebHandler(services.settings().domain(), services.metrics()) : null, boshEndpoint);
         this.acceptor = new WebSocketAcceptor(services, context, this::upgrading, opened, closed);
     }
 
@@ -66,15 +73,22 @@ public final class WebListeners {
         return Future.all(closing);
     }
 
+    /** The BOSH endpoint of a listener, for the start-up log. */
+    public static String boshEndpoint(ConnectorSettings.Listener listener, boolean secure) {
+        return (secure ? "https://" : "http://") + listener.host() + ":" + listener.port()
+                + ConnectorSettings.Web.BOSH_PATH;
+    }
+
     /** The WebSocket endpoint of a listener, for the start-up log. */
     public static String endpoint(ConnectorSettings.Listener listener, boolean secure) {
         return (secure ? "wss://" : "ws://") + listener.host() + ":" + listener.port()
                 + ConnectorSettings.Web.WEBSOCKET_PATH;
     }
 
-    /** The URL that XEP-0156 discovery advertises for this node's WebSocket endpoint, or null. */
-    public static String advertisedUrl(ConnectorSettings settings) {
-        return HostMeta.webSocketUrl(settings.domain(), settings.web());
+    /** The URLs that XEP-0156 discovery advertises for this node, for the start-up log. */
+    public static String advertisedUrls(ConnectorSettings settings) {
+        return HostMeta.of(settings.domain(), settings.web()).links().stream().map(HostMeta.Link::href)
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private Future<HttpServer> listen(ConnectorSettings.Listener listener, boolean secure) {
@@ -116,31 +130,57 @@ public final class WebListeners {
     }
 
     /**
-     * A connection that has neither upgraded nor been answered within the handshake timeout is
-     * closed, as an XMPP connection that does not finish its handshake is: HTTP connections are not
-     * counted against the connection cap until they upgrade, so nothing else would bound them.
+     * A connection that stays idle for the handshake timeout (not upgraded, no request in progress)
+     * is closed, as an XMPP connection that does not finish its handshake is: HTTP connections are
+     * not counted against the connection cap until they upgrade or carry a BOSH session, so nothing
+     * else would bound them. A BOSH keep-alive connection is timed again after each response.
      */
     private void timeUntilUpgrade(HttpConnection connection) {
-        String key = key(String.valueOf(connection.localAddress()), String.valueOf(connection.remoteAddress()));
+        String key = key(connection);
+        startTiming(key, connection);
+        connection.closeHandler(v -> {
+            stopTiming(key);
+            busy.remove(key);
+        });
+    }
+
+    private void startTiming(String key, HttpConnection connection) {
+        stopTiming(key);
         long timer = services.vertx().setTimer(services.settings().handshakeTimeout().toMillis(), id -> {
-            if (notUpgraded.remove(key) != null) {
+            if (idle.remove(key) != null) {
                 services.metrics().httpConnectionTimedOut();
                 connection.close();
             }
         });
-        notUpgraded.put(key, timer);
-        connection.closeHandler(v -> stopTiming(key));
+        idle.put(key, timer);
     }
 
     private void upgrading(ServerWebSocketHandshake handshake) {
         stopTiming(key(String.valueOf(handshake.localAddress()), String.valueOf(handshake.remoteAddress())));
     }
 
+    private void requestStarted(HttpConnection connection) {
+        String key = key(connection);
+        busy.merge(key, 1, Integer::sum);
+        stopTiming(key);
+    }
+
+    private void requestEnded(HttpConnection connection) {
+        String key = key(connection);
+        if (busy.containsKey(key) && busy.computeIfPresent(key, (k, n) -> n > 1 ? n - 1 : null) == null) {
+            startTiming(key, connection); // idle again (still open: closing removes it from busy)
+        }
+    }
+
     private void stopTiming(String key) {
-        Long timer = notUpgraded.remove(key);
+        Long timer = idle.remove(key);
         if (timer != null) {
             services.vertx().cancelTimer(timer);
         }
+    }
+
+    private static String key(HttpConnection connection) {
+        return key(String.valueOf(connection.localAddress()), String.valueOf(connection.remoteAddress()));
     }
 
     private static String key(String local, String remote) {

@@ -1,5 +1,6 @@
 package io.switchboard.connector.websocket;
 
+import io.switchboard.connector.stream.StandaloneXml;
 import io.switchboard.connector.stream.StreamDecoder;
 import io.switchboard.connector.stream.StreamTransport;
 import io.switchboard.protocol.error.StreamError;
@@ -45,12 +46,12 @@ public final class WebSocketStreamTransport implements StreamTransport {
 
     @Override
     public void sendElement(XmlElement element) {
-        write(FramedXml.element(element));
+        write(StandaloneXml.element(element));
     }
 
     @Override
     public void sendStanza(byte[] xml) {
-        write(FramedXml.stanza(xml));
+        write(StandaloneXml.stanza(xml));
     }
 
     @Override
@@ -64,7 +65,7 @@ public final class WebSocketStreamTransport implements StreamTransport {
         if (closed) {
             return;
         }
-        write(FramedXml.element(StreamError.element(condition, text, applicationSpecific)));
+        write(StandaloneXml.element(StreamError.element(condition, text, applicationSpecific)));
         sendStreamCloseAndClose();
     }
 

@@ -2,6 +2,7 @@ package io.switchboard.connector.websocket;
 
 import io.switchboard.connector.ConnectorMetrics;
 import io.switchboard.connector.ConnectorSettings;
+import io.switchboard.connector.bosh.BoshEndpoint;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -11,9 +12,10 @@ import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Plain HTTP requests on a connector's HTTP listeners: the XEP-0156 discovery documents, the
- * browser chat page ({@link StaticWebHandler}), and a helpful refusal for everything else. Every response closes the connection: nothing here is
- * worth keeping a socket open for, and it leaves idle HTTP connections nothing to hold on to.
+ * Plain HTTP requests on a connector's HTTP listeners: BOSH ({@link BoshEndpoint}), the XEP-0156
+ * discovery documents, the browser chat page ({@link StaticWebHandler}), and a helpful refusal for
+ * everything else. Every response but BOSH's closes the connection: nothing else here is worth
+ * keeping a socket open for, and it leaves idle HTTP connections nothing to hold on to.
  */
 final class WellKnownHandler implements Handler<HttpServerRequest> {
     static final String HOST_META = "/.well-known/host-meta";
@@ -22,16 +24,22 @@ final class WellKnownHandler implements Handler<HttpServerRequest> {
     private final HostMeta hostMeta;
     private final ConnectorMetrics metrics;
     private final StaticWebHandler webClient; // null when the chat page is switched off
+    private final BoshEndpoint bosh; // null when BOSH is switched off
 
-    WellKnownHandler(HostMeta hostMeta, ConnectorMetrics metrics, StaticWebHandler webClient) {
+    WellKnownHandler(HostMeta hostMeta, ConnectorMetrics metrics, StaticWebHandler webClient, BoshEndpoint bosh) {
         this.hostMeta = hostMeta;
         this.metrics = metrics;
         this.webClient = webClient;
+        this.bosh = bosh;
     }
 
     @Override
     public void handle(HttpServerRequest request) {
         String path = request.path();
+        if (bosh != null && ConnectorSettings.Web.BOSH_PATH.equals(path)) {
+            bosh.handle(request); // its connections stay open between requests (XEP-0124 §4: keep-alive)
+            return;
+        }
         HttpServerResponse response = request.response().putHeader(HttpHeaders.CONNECTION, "close");
         if (HOST_META.equals(path) || HOST_META_JSON.equals(path)) {
             String endpoint = HOST_META.equals(path) ? "host-meta" : "host-meta-json";

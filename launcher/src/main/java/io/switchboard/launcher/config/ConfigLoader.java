@@ -19,6 +19,7 @@ import io.switchboard.launcher.config.SwitchboardConfig.Server;
 import io.switchboard.launcher.config.SwitchboardConfig.Resilience;
 import io.switchboard.launcher.config.SwitchboardConfig.Storage;
 import io.switchboard.launcher.config.SwitchboardConfig.Tls;
+import io.switchboard.launcher.config.SwitchboardConfig.Bosh;
 import io.switchboard.launcher.config.SwitchboardConfig.WebClient;
 import io.switchboard.launcher.config.SwitchboardConfig.WebSocket;
 import java.io.IOException;
@@ -401,7 +402,9 @@ public final class ConfigLoader {
             new HttpListener(v.get(HTTPS_ENABLED), v.get(HTTPS_HOST), v.get(HTTPS_PORT)),
             new WebSocket(v.get(WEBSOCKET_ALLOWED_ORIGINS), v.get(WEBSOCKET_PUBLIC_URL),
                 v.get(WEBSOCKET_SEE_OTHER_URI)),
-            new WebClient(v.get(WEB_CLIENT_ENABLED))),
+            new WebClient(v.get(WEB_CLIENT_ENABLED)),
+            new Bosh(v.get(BOSH_ENABLED), v.get(BOSH_ALLOWED_ORIGINS), v.get(BOSH_PUBLIC_URL),
+                v.get(BOSH_MAX_WAIT), v.get(BOSH_INACTIVITY), v.get(BOSH_MAX_PAUSE))),
         new Tls(v.get(TLS_CERTIFICATE), v.get(TLS_PRIVATE_KEY), v.get(TLS_PROTOCOLS)),
         new Auth(v.get(AUTH_MECHANISMS), v.get(AUTH_SCRAM_ITERATIONS), v.get(AUTH_MAX_FAILURES)),
         new Registration(v.get(REGISTRATION_IN_BAND), v.get(REGISTRATION_MIN_PASSWORD_LENGTH)),

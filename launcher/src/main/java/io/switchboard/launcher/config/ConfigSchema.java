@@ -89,6 +89,26 @@ final class ConfigSchema {
   static final ConfigKey<Boolean> WEB_CLIENT_ENABLED =
       scalarKey("listeners.web-client.enabled", "true", Converters::bool);
 
+  // BOSH (XEP-0124/0206) at /http-bind on the same HTTP listeners, for clients and networks that
+  // cannot use WebSocket. Long polls wait at most max-wait; a session with no request waiting for
+  // longer than inactivity (or the pause a client asked for, up to max-pause) ends as a lost
+  // connection would.
+  static final ConfigKey<Boolean> BOSH_ENABLED =
+      scalarKey("listeners.bosh.enabled", "true", Converters::bool);
+  static final ConfigKey<List<String>> BOSH_ALLOWED_ORIGINS =
+      optionalListKey("listeners.bosh.allowed-origins", "", Converters::origin);
+  static final ConfigKey<Optional<String>> BOSH_PUBLIC_URL =
+      scalarKey("listeners.bosh.public-url", "", Converters.optionalUrl(List.of("https", "http")));
+  static final ConfigKey<Duration> BOSH_MAX_WAIT =
+      scalarKey("listeners.bosh.max-wait", "60s",
+          Converters.wholeSecondsBetween(Duration.ofSeconds(1), Duration.ofMinutes(5)));
+  static final ConfigKey<Duration> BOSH_INACTIVITY =
+      scalarKey("listeners.bosh.inactivity", "60s",
+          Converters.wholeSecondsBetween(Duration.ofSeconds(2), Duration.ofMinutes(10)));
+  static final ConfigKey<Duration> BOSH_MAX_PAUSE =
+      scalarKey("listeners.bosh.max-pause", "120s",
+          Converters.wholeSecondsBetween(Duration.ofSeconds(0), Duration.ofHours(1)));
+
   static final ConfigKey<Optional<Path>> TLS_CERTIFICATE =
       scalarKey("tls.certificate", "", Converters::optionalReadableFile);
   static final ConfigKey<Optional<Path>> TLS_PRIVATE_KEY =

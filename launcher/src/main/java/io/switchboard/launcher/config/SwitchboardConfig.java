@@ -79,6 +79,13 @@ public record SwitchboardConfig(
     if (!listeners.webClient().enabled()) {
       sb.append(" web-client=off");
     }
+    Bosh bosh = listeners.bosh();
+    if (bosh.enabled()) {
+      sb.append(" bosh=on (max-wait ").append(bosh.maxWait().toSeconds()).append("s, inactivity ")
+          .append(bosh.inactivity().toSeconds()).append("s)");
+    } else {
+      sb.append(" bosh=off");
+    }
     sb.append(nl);
     sb.append("tls: ").append(tls.certificate()
             .map(c -> "certificate=" + c + " private-key=" + tls.privateKey().orElseThrow())
@@ -162,7 +169,7 @@ public record SwitchboardConfig(
   }
 
   public record Listeners(C2sListener c2s, DirectTlsListener c2sDirectTls, HttpListener http,
-      HttpListener https, WebSocket websocket, WebClient webClient) {
+      HttpListener https, WebSocket websocket, WebClient webClient, Bosh bosh) {
     public Listeners {
       Objects.requireNonNull(c2s, "c2s");
       Objects.requireNonNull(c2sDirectTls, "c2sDirectTls");
@@ -170,6 +177,27 @@ public record SwitchboardConfig(
       Objects.requireNonNull(https, "https");
       Objects.requireNonNull(websocket, "websocket");
       Objects.requireNonNull(webClient, "webClient");
+      Objects.requireNonNull(bosh, "bosh");
+    }
+  }
+
+  /**
+   * BOSH (XEP-0124 with XEP-0206) at {@code /http-bind} on the HTTP listeners.
+   *
+   * @param allowedOrigins browser origins allowed to use it from their pages (CORS); empty allows any
+   * @param publicUrl      the URL discovery advertises; empty derives it from the domain
+   * @param maxWait        the longest a request is held for (the session's {@code wait})
+   * @param inactivity     how long a session may have no request waiting before it ends
+   * @param maxPause       the longest pause a client may ask for (XEP-0124 §10)
+   */
+  public record Bosh(boolean enabled, List<String> allowedOrigins, Optional<String> publicUrl,
+      Duration maxWait, Duration inactivity, Duration maxPause) {
+    public Bosh {
+      allowedOrigins = List.copyOf(allowedOrigins);
+      Objects.requireNonNull(publicUrl, "publicUrl");
+      Objects.requireNonNull(maxWait, "maxWait");
+      Objects.requireNonNull(inactivity, "inactivity");
+      Objects.requireNonNull(maxPause, "maxPause");
     }
   }
 

@@ -177,7 +177,8 @@ class ConfigEnvOverrideTest {
     for (ConfigKey<?> key : ConfigSchema.keys()) {
       if (Set.of("server.node-id", "tls.certificate", "tls.private-key", "storage.cassandra.username",
           "storage.cassandra.password", "listeners.websocket.allowed-origins",
-          "listeners.websocket.public-url", "listeners.websocket.see-other-uri").contains(key.path())) {
+          "listeners.websocket.public-url", "listeners.websocket.see-other-uri",
+          "listeners.bosh.allowed-origins", "listeners.bosh.public-url").contains(key.path())) {
         continue;
       }
       assertThat(problemsOf(() -> loadEnv(env(key.envName(), " "))))

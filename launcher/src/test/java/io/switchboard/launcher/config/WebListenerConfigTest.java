@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The connector's HTTP listeners and WebSocket (RFC 7395) settings: defaults, parsing, validation. */
+/** The connector's HTTP listeners, WebSocket (RFC 7395) and BOSH (XEP-0206) settings: defaults, parsing, validation. */
 class WebListenerConfigTest {
 
   @TempDir
@@ -84,5 +84,45 @@ class WebListenerConfigTest {
             + " listeners.c2s.port on 0.0.0.0");
     assertThat(loadEnv(env("SWITCHBOARD_LISTENERS_HTTP_PORT", "5222")).listeners().http().port())
         .isEqualTo(5222); // plain HTTP is off by default
+  }
+
+  @Test
+  void boshIsOnByDefaultWithXep0124sUsualTimings() {
+    SwitchboardConfig.Bosh bosh = loadEnv(env()).listeners().bosh();
+    assertThat(bosh.enabled()).isTrue();
+    assertThat(bosh.allowedOrigins()).isEmpty();
+    assertThat(bosh.publicUrl()).isEmpty();
+    assertThat(bosh.maxWait()).hasSeconds(60);
+    assertThat(bosh.inactivity()).hasSeconds(60);
+    assertThat(bosh.maxPause()).hasSeconds(120);
+  }
+
+  @Test
+  void boshSettingsAreReadAndChecked() {
+    SwitchboardConfig c = loadYaml(dir, """
+        server: {domain: chat.example.com}
+        listeners:
+          bosh:
+            enabled: true
+            allowed-origins: [https://chat.example.com]
+            public-url: https://xmpp.example.com/http-bind
+            max-wait: 30s
+            inactivity: 90s
+            max-pause: 5m
+        """, Map.of());
+    assertThat(c.listeners().bosh().allowedOrigins()).containsExactly("https://chat.example.com");
+    assertThat(c.listeners().bosh().publicUrl()).contains("https://xmpp.example.com/http-bind");
+    assertThat(c.listeners().bosh().maxWait()).hasSeconds(30);
+    assertThat(c.listeners().bosh().inactivity()).hasSeconds(90);
+    assertThat(c.listeners().bosh().maxPause()).hasMinutes(5);
+    assertThat(c.toSummary()).contains("bosh=on (max-wait 30s, inactivity 90s)");
+    assertThat(loadEnv(env("SWITCHBOARD_LISTENERS_BOSH_ENABLED", "false")).toSummary()).contains("bosh=off");
+
+    assertThat(problemsOf(() -> loadEnv(env("SWITCHBOARD_LISTENERS_BOSH_PUBLIC_URL", "wss://x.example/ws"))))
+        .singleElement().asString().startsWith("config key 'listeners.bosh.public-url': expected a URL");
+    assertThat(problemsOf(() -> loadEnv(env("SWITCHBOARD_LISTENERS_BOSH_MAX_WAIT", "0s"))))
+        .singleElement().asString().startsWith("config key 'listeners.bosh.max-wait'");
+    assertThat(problemsOf(() -> loadEnv(env("SWITCHBOARD_LISTENERS_BOSH_ALLOWED_ORIGINS", "chat.example.com"))))
+        .singleElement().asString().startsWith("config key 'listeners.bosh.allowed-origins': expected an origin");
   }
 }

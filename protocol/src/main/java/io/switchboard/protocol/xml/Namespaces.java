@@ -27,6 +27,10 @@ public final class Namespaces {
     public static final String XML = "http://www.w3.org/XML/1998/namespace";
     /** WebSocket framing (RFC 7395). */
     public static final String FRAMING = "urn:ietf:params:xml:ns:xmpp-framing";
+    /** BOSH's {@code <body/>} wrapper (XEP-0124). */
+    public static final String HTTPBIND = "http://jabber.org/protocol/httpbind";
+    /** XMPP's attributes on BOSH bodies (XEP-0206), e.g. {@code xmpp:version}, {@code xmpp:restart}. */
+    public static final String XBOSH = "urn:xmpp:xbosh";
 
     /** The namespace reserved for namespace declarations; never a legal attribute namespace in the model. */
     static final String XMLNS = "http://www.w3.org/2000/xmlns/";

@@ -19,12 +19,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * XEP-0156 discovery on a connector's HTTP listeners: {@code /.well-known/host-meta} (XRD) and
- * {@code host-meta.json} (JRD) name this node's WebSocket endpoint (RFC 7395 §4), readable from
- * any origin, and the advertised URL really serves XMPP.
+ * {@code host-meta.json} (JRD) name this node's WebSocket endpoint (RFC 7395 §4) and its BOSH
+ * endpoint (XEP-0206), readable from any origin, and the advertised URLs really serve XMPP.
  */
 class HostMetaTest {
     static final String XRD_NS = "http://docs.oasis-open.org/ns/xri/xrd-1.0";
     static final String WEBSOCKET_REL = "urn:xmpp:alt-connections:websocket";
+    static final String BOSH_REL = "urn:xmpp:alt-connections:xbosh";
     static TestServer server;
     static HttpClient http;
 
@@ -45,9 +46,13 @@ class HostMetaTest {
         return "wss://localhost:" + server.httpsPort() + "/xmpp-websocket";
     }
 
+    String expectedBoshUrl() {
+        return "https://localhost:" + server.httpsPort() + "/http-bind";
+    }
+
     @Test
-    @DisplayName("XEP-0156 §3.1 / RFC 6415: host-meta is an XRD whose websocket link is this node's wss:// endpoint;"
-            + " CORS allows any origin")
+    @DisplayName("XEP-0156 §3.1 / RFC 6415: host-meta is an XRD whose websocket and xbosh links are this node's"
+            + " wss:// and https:// endpoints; CORS allows any origin")
     void xep0156_hostMetaXrd() throws Exception {
         for (boolean secure : new boolean[] {true, false}) {
             HttpResponse<String> response = get(secure, "/.well-known/host-meta", "GET");
@@ -58,11 +63,14 @@ class HostMetaTest {
             assertThat(xrd.getNamespaceURI()).isEqualTo(XRD_NS);
             assertThat(xrd.getLocalName()).isEqualTo("XRD");
             NodeList links = xrd.getElementsByTagNameNS(XRD_NS, "Link");
-            assertThat(links.getLength()).isEqualTo(1);
+            assertThat(links.getLength()).isEqualTo(2);
             Element link = (Element) links.item(0);
             assertThat(link.getAttribute("rel")).isEqualTo(WEBSOCKET_REL);
             // Discovered over plain HTTP too, the secure endpoint is the one advertised (RFC 7395 §3.9).
             assertThat(link.getAttribute("href")).isEqualTo(expectedUrl());
+            Element bosh = (Element) links.item(1);
+            assertThat(bosh.getAttribute("rel")).isEqualTo(BOSH_REL);
+            assertThat(bosh.getAttribute("href")).isEqualTo(expectedBoshUrl());
         }
     }
 
@@ -74,9 +82,11 @@ class HostMetaTest {
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
         assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
         JsonNode links = new ObjectMapper().readTree(response.body()).get("links");
-        assertThat(links).hasSize(1);
+        assertThat(links).hasSize(2);
         assertThat(links.get(0).get("rel").asText()).isEqualTo(WEBSOCKET_REL);
         assertThat(links.get(0).get("href").asText()).isEqualTo(expectedUrl());
+        assertThat(links.get(1).get("rel").asText()).isEqualTo(BOSH_REL);
+        assertThat(links.get(1).get("href").asText()).isEqualTo(expectedBoshUrl());
     }
 
     @Test
@@ -108,6 +118,20 @@ class HostMetaTest {
         try (WsClient c = WsClient.connect(server, "discovered", discovered)) {
             assertThat(c.open()).contains("mechanisms");
         }
+    }
+
+    @Test
+    @DisplayName("XEP-0206 via XEP-0156: the discovered BOSH URL serves XMPP")
+    void discoveredBoshEndpointWorks() throws Exception {
+        JsonNode links = new ObjectMapper().readTree(get(true, "/.well-known/host-meta.json", "GET").body())
+                .get("links");
+        URI discovered = URI.create(links.get(1).get("href").asText());
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(discovered).timeout(WsClient.WAIT)
+                .POST(HttpRequest.BodyPublishers.ofString("<body xmlns='http://jabber.org/protocol/httpbind'"
+                        + " xmlns:xmpp='urn:xmpp:xbosh' rid='1' to='localhost' wait='5' hold='1' xmpp:version='1.0'/>"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).isEqualTo(200);
+        assertThat(created.body()).contains("sid=").contains("mechanisms").contains("PLAIN");
     }
 
     private static HttpResponse<String> get(boolean secure, String path, String method) throws Exception {
