@@ -20,7 +20,7 @@ import java.util.Map;
  * well-formedness.
  *
  * @param attributes the wrapper's attributes, keyed as in {@link XmlElement#attributes()}; empty when
- *                   the input never got as far as a {@code <body>} start tag
+ *                   the input is not a whole {@code <body/>}
  * @param children   the elements read before the end or the first error
  * @param error      why the input is not acceptable as a body, or null
  * @param errorText  what exactly was wrong
@@ -127,8 +127,9 @@ record BoshRequest(Map<String, String> attributes, List<XmlElement> children, St
                         : "the request holds no <body/>", true);
             }
             parser.end();
-            return new BoshRequest(rootIsBody ? attributes : Map.of(), List.copyOf(children), error, errorText,
-                    wrapperError, bytes);
+            // A request that is not a whole body is not trusted for anything, its sid included.
+            return new BoshRequest(rootIsBody && !wrapperError ? attributes : Map.of(), List.copyOf(children), error,
+                    errorText, wrapperError, bytes);
         }
 
         @Override

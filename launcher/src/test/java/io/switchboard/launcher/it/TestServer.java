@@ -126,7 +126,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** {@code n} different free ports: each socket stays open until all are chosen. */
-    static int[] freePorts(int n) {
+    public static int[] freePorts(int n) {
         ServerSocket[] sockets = new ServerSocket[n];
         try {
             int[] ports = new int[n];

@@ -56,14 +56,29 @@ final class BoshClient {
     }
 
     private final HttpClient http;
-    private final URI endpoint;
+    private final List<URI> endpoints;
+    private int requests;
     private final List<Element> inbox = new ArrayList<>();
     String sid;
     long rid = ThreadLocalRandom.current().nextLong(1_000_000, 1L << 40);
 
     BoshClient(URI endpoint, HttpClient http) {
-        this.endpoint = endpoint;
+        this(List.of(endpoint), http);
+    }
+
+    /** Sends each request to the next endpoint in turn, as a load balancer without stickiness would. */
+    BoshClient(List<URI> endpoints, HttpClient http) {
+        this.endpoints = List.copyOf(endpoints);
         this.http = http;
+    }
+
+    /** Plain HTTP, each request to the next of {@code httpPorts} in turn. */
+    static BoshClient roundRobin(int... httpPorts) {
+        List<URI> uris = new ArrayList<>();
+        for (int port : httpPorts) {
+            uris.add(URI.create("http://127.0.0.1:" + port + "/http-bind"));
+        }
+        return new BoshClient(uris, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
     }
 
     static BoshClient plain(TestServer server) {
@@ -82,7 +97,11 @@ final class BoshClient {
     }
 
     URI endpoint() {
-        return endpoint;
+        return endpoints.get(0);
+    }
+
+    private synchronized URI nextEndpoint() {
+        return endpoints.get(requests++ % endpoints.size());
     }
 
     // ---- raw HTTP ---------------------------------------------------------------------------------
@@ -92,7 +111,7 @@ final class BoshClient {
     }
 
     CompletableFuture<Response> postAsync(String xml) {
-        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(TIMEOUT)
+        HttpRequest request = HttpRequest.newBuilder(nextEndpoint()).timeout(TIMEOUT)
                 .header("Content-Type", "text/xml; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(xml)).build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
@@ -103,7 +122,7 @@ final class BoshClient {
 
     HttpResponse<String> request(HttpRequest.Builder builder) {
         try {
-            return http.send(builder.uri(endpoint).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(builder.uri(endpoint()).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new AssertionError(e);
         }
