@@ -168,20 +168,12 @@ final class Converters {
    * ordered preference list it hides which position was meant.
    */
   static <T> Converter<List<T>> nonEmptyListOf(ScalarConverter<T> item, String itemDescription) {
+    Converter<List<T>> list = listOf(item);
     return raw -> {
       if (raw.isEmpty()) {
         throw new InvalidValue("expected at least one " + itemDescription + ", got an empty list");
       }
-      List<T> out = new ArrayList<>(raw.size());
-      Set<T> seen = new HashSet<>();
-      for (String s : raw) {
-        T v = item.convert(s);
-        if (!seen.add(v)) {
-          throw new InvalidValue("lists '" + s.strip() + "' more than once");
-        }
-        out.add(v);
-      }
-      return List.copyOf(out);
+      return list.convert(raw);
     };
   }
 
