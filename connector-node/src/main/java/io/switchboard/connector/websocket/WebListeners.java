@@ -133,20 +133,21 @@ public final class WebListeners {
      * A connection that stays idle for the handshake timeout (not upgraded, no request in progress)
      * is closed, as an XMPP connection that does not finish its handshake is: HTTP connections are
      * not counted against the connection cap until they upgrade or carry a BOSH session, so nothing
-     * else would bound them. A BOSH keep-alive connection is timed again after each response.
+     * else would bound them. A BOSH keep-alive connection is timed again after each response, for
+     * longer.
      */
     private void timeUntilUpgrade(HttpConnection connection) {
         String key = key(connection);
-        startTiming(key, connection);
+        startTiming(key, connection, services.settings().handshakeTimeout().toMillis());
         connection.closeHandler(v -> {
             stopTiming(key);
             busy.remove(key);
         });
     }
 
-    private void startTiming(String key, HttpConnection connection) {
+    private void startTiming(String key, HttpConnection connection, long millis) {
         stopTiming(key);
-        long timer = services.vertx().setTimer(services.settings().handshakeTimeout().toMillis(), id -> {
+        long timer = services.vertx().setTimer(millis, id -> {
             if (idle.remove(key) != null) {
                 services.metrics().httpConnectionTimedOut();
                 connection.close();
@@ -168,7 +169,10 @@ public final class WebListeners {
     private void requestEnded(HttpConnection connection) {
         String key = key(connection);
         if (busy.containsKey(key) && busy.computeIfPresent(key, (k, n) -> n > 1 ? n - 1 : null) == null) {
-            startTiming(key, connection); // idle again (still open: closing removes it from busy)
+            // Idle again (still open: closing removes it from busy). A BOSH client may leave one of its two
+            // connections unused while the other is held for up to 'wait': that is not worth a new connection.
+            startTiming(key, connection, services.settings().web().bosh().maxWait().toMillis()
+                    + services.settings().handshakeTimeout().toMillis());
         }
     }
 

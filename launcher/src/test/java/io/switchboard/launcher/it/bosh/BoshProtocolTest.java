@@ -115,7 +115,7 @@ class BoshProtocolTest {
     void xep0206_loginAndChatWithTcpClient() throws Exception {
         String alice = account("bosh-alice-");
         String bob = account("tcp-bob-");
-        BoshClient a = loggedIn(alice, "web", 20);
+        BoshClient a = loggedIn(alice, "web", 3);
         assertThat(a.sid).isNotNull();
         try (RawXmppClient b = RawXmppClient.connect(server, bob)) {
             b.openStream();
