@@ -190,6 +190,11 @@ final class BoshSession implements StreamTransport {
     /** A request for this session, in whatever order it arrived (on this session's loop). */
     void handle(BoshRequest request, boolean secureRequest, Reply reply) {
         if (ended) {
+            if (!finished) {
+                held.addLast(new Held(lastRid, reply, -1)); // the terminal response is on its way: this one takes it
+                flush();
+                return;
+            }
             reply.send(200, finalBody != null ? finalBody : BoshBodies.terminate("item-not-found"));
             finalBody = null;
             sessions.remove(this);
@@ -474,6 +479,7 @@ final class BoshSession implements StreamTransport {
             if (!ended && held.isEmpty()) {
                 // Like a TCP connection that dropped: the stream is gone, a XEP-0198 session stays resumable.
                 ended = true;
+                finished = true;
                 endCondition = "remote-connection-failed";
                 services.metrics().boshSessionEnded("inactivity");
                 waiting.values().forEach(w -> w.reply().send(200, BoshBodies.terminate(endCondition)));
