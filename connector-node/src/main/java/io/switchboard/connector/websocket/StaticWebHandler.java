@@ -80,7 +80,7 @@ final class StaticWebHandler {
                 .putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
                 .putHeader("X-Content-Type-Options", "nosniff")
                 .putHeader("Referrer-Policy", "no-referrer");
-        if (resource.etag().equals(request.getHeader(HttpHeaders.IF_NONE_MATCH))) {
+        if (notModified(resource.etag(), request.getHeader(HttpHeaders.IF_NONE_MATCH))) {
             respond(response, 304);
             return;
         }
@@ -107,6 +107,24 @@ final class StaticWebHandler {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * RFC 9110 §13.1.2: If-None-Match is "*" or a list of entity tags compared weakly (a {@code W/}
+     * prefix on either side does not matter).
+     */
+    static boolean notModified(String etag, String ifNoneMatch) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        String opaque = etag.startsWith("W/") ? etag.substring(2) : etag;
+        for (String candidate : ifNoneMatch.split(",")) {
+            String tag = candidate.strip();
+            if (tag.equals("*") || (tag.startsWith("W/") ? tag.substring(2) : tag).equals(opaque)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String etag(byte[] bytes) {
