@@ -125,6 +125,27 @@ public final class TestServer implements AutoCloseable {
         server.stop();
     }
 
+    /**
+     * Waits until the session directory holds {@code bareJid/resource} as available. A client's
+     * initial presence is written before login returns but processed by the server afterwards;
+     * until then the resource is not available, and a message to the bare JID goes to offline
+     * storage (RFC 6121 §8.5.2.2.1). Tests that message a user right after it logged in wait here.
+     */
+    public void awaitAvailable(String bareJid, String resource) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        try {
+            while (server.cluster().directory().sessions(bareJid).toCompletableFuture().get().stream()
+                    .noneMatch(s -> s.available() && s.resource().equals(resource))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(bareJid + "/" + resource + " not available within 20 s");
+                }
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** {@code n} different free ports: each socket stays open until all are chosen. */
     public static int[] freePorts(int n) {
         ServerSocket[] sockets = new ServerSocket[n];

@@ -115,6 +115,7 @@ class MamSmackIT {
         accounts.sensitiveOperationOverInsecureConnection(false);
         accounts.createAccount(Localpart.from(user), PASSWORD);
         c.login(user, PASSWORD, Resourcepart.from("res"));
+        server.awaitAvailable(c.getUser().asEntityBareJidString(), "res"); // else early messages go offline
         return c;
     }
 

@@ -150,6 +150,9 @@ final class SmackClients implements AutoCloseable {
                             String resource) throws Exception {
         XMPPTCPConnection conn = connect(config);
         conn.login(user, password, Resourcepart.from(resource));
+        if (conn.getConfiguration().isSendPresence()) {
+            server.awaitAvailable(conn.getUser().asEntityBareJidString(), resource);
+        }
         return conn;
     }
 
